@@ -1,0 +1,34 @@
+// The `essim` command line: run, validate, reference.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "sim/engine/engine.h"
+#include "sim/engine/kpi.h"
+#include "sim/io/output.h"
+#include "sim/io/scenario.h"
+
+namespace essim::app {
+
+//! Exit codes: success, a failure while running, a usage or scenario error.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;
+inline constexpr int kExitUsage = 2;
+
+//! Everything a run produced.
+struct RunOutcome {
+  io::Scenario scenario;
+  engine::RunResult result;
+  engine::Kpis kpis;
+  io::Timings timings;
+};
+
+//! Loads, builds inputs, runs the scenario's strategy and computes KPIs (no files).
+RunOutcome RunScenario(const std::string& path, const io::LoadOptions& options,
+                       const engine::Progress& progress = {});
+
+//! The command line; returns the process exit code.
+int Main(int argc, char** argv);
+
+}  // namespace essim::app

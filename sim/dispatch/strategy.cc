@@ -1,0 +1,13 @@
+#include "sim/dispatch/strategy.h"
+
+namespace essim::dispatch {
+
+std::string_view ForesightName(Foresight f) {
+  switch (f) {
+    case Foresight::kNone: return "none";
+    case Foresight::kPerfect: return "perfect";
+  }
+  return "none";
+}
+
+}  // namespace essim::dispatch

@@ -1,0 +1,115 @@
+#include "sim/engine/engine.h"
+
+#include <chrono>
+#include <cmath>
+
+namespace essim::engine {
+
+RunResult Run(const ModelConfig& model, const Inputs& in, dispatch::Strategy& strategy,
+              const Progress& progress) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const TimeAxis& axis = in.axis;
+  const std::int64_t n = axis.count;
+  const std::size_t np = model.station.phases.size();
+  RunResult r;
+  r.axis = axis;
+  r.strategy = std::string(strategy.name());
+  r.foresight = strategy.foresight();
+  for (auto* s : {&r.curtailed_mw, &r.aux_mw, &r.setpoint_mw, &r.charge_mw, &r.discharge_mw,
+                  &r.export_mw, &r.import_mw, &r.soc_mwh, &r.charge_loss_mw,
+                  &r.discharge_loss_mw, &r.self_discharge_loss_mw, &r.station_loss_mw,
+                  &r.commissioned_mwh}) {
+    s->resize(n);
+  }
+  r.pv_mw = in.pv_mw;
+  r.load_mw = in.load_mw;
+  r.price_yuan_per_mwh = in.price_yuan_per_mwh;
+  r.export_limit_mw = in.export_limit_mw;
+  r.import_limit_mw = in.import_limit_mw;
+  r.phase_soc_mwh.resize(n, static_cast<Eigen::Index>(np));
+  for (const auto& p : model.station.phases) r.phase_names.push_back(p.name);
+  r.phase_seconds_in_service.assign(np, 0);
+
+  if (strategy.foresight() == dispatch::Foresight::kPerfect) {
+    dispatch::InputView view{&in.axis, &in.pv_mw, &in.load_mw, &in.price_yuan_per_mwh,
+                             &in.export_limit_mw, &in.import_limit_mw};
+    strategy.Prepare(view);
+  }
+
+  storage::Station station(model.station, axis);
+  const double dt_h = axis.dt_h();
+  const double eta_d = model.station.eta_discharge;
+  const std::int64_t progress_every = std::max<std::int64_t>(1, n / 100);
+  for (std::int64_t k = 0; k < n; ++k) {
+    const storage::StepLimits lim = station.BeginStep(k);
+    if (k == 0) r.initial_stored_mwh = station.stored_mwh() - lim.commissioned_mwh;
+
+    dispatch::Observation obs;
+    obs.step = k;
+    obs.local_second_of_day = axis.LocalSecondOfDay(k);
+    obs.local_month = axis.LocalMonth(k);
+    obs.dt_h = dt_h;
+    obs.pv_mw = in.pv_mw[k];
+    obs.load_mw = in.load_mw[k];
+    obs.aux_mw = lim.aux_mw;
+    obs.price_yuan_per_mwh = in.price_yuan_per_mwh[k];
+    obs.export_limit_mw = in.export_limit_mw[k];
+    obs.import_limit_mw = in.import_limit_mw[k];
+    obs.charge_max_mw = lim.charge_max_mw;
+    obs.discharge_max_mw = lim.discharge_max_mw;
+    obs.power_rating_mw = station.power_in_service_mw();
+    double stored_after_sd = 0.0, dischargeable = 0.0;
+    for (std::size_t i = 0; i < np; ++i) {
+      if (!station.phase_in_service(i)) continue;
+      r.phase_seconds_in_service[i] += axis.step_s;
+      const double e = station.phase_available_mwh(i);
+      stored_after_sd += e;
+      const double floor = model.station.soc_min * model.station.phases[i].energy_mwh;
+      dischargeable += std::max(0.0, e - floor) * eta_d;
+    }
+    obs.stored_mwh = stored_after_sd;
+    obs.dischargeable_mwh = dischargeable;
+
+    const double setpoint = strategy.Setpoint(obs);
+
+    grid::NodeInput node{in.pv_mw[k], in.load_mw[k], lim.aux_mw, in.export_limit_mw[k],
+                         in.import_limit_mw[k]};
+    grid::StationRange range{lim.charge_max_mw, lim.discharge_max_mw, lim.charge_min_mw,
+                             lim.ramp_lo_mw, lim.ramp_hi_mw};
+    const grid::NodeFlows f = grid::ResolveNode(node, range, model.grid, setpoint);
+    const storage::StepLosses loss = station.Apply(f.charge_mw, f.discharge_mw);
+
+    const double realized = f.discharge_mw - f.charge_mw;
+    const double gap = std::abs(setpoint - realized);
+    if (gap > 1e-6) {
+      ++r.clipped_steps;
+      r.clipped_mwh += gap * dt_h;
+    }
+    r.import_over_limit_steps += f.import_over_limit;
+    r.setpoint_mw[k] = setpoint;
+    r.curtailed_mw[k] = f.curtailed_mw;
+    r.aux_mw[k] = lim.aux_mw;
+    r.charge_mw[k] = f.charge_mw;
+    r.discharge_mw[k] = f.discharge_mw;
+    r.export_mw[k] = f.export_mw;
+    r.import_mw[k] = f.import_mw;
+    r.charge_loss_mw[k] = loss.charge_conversion_mw;
+    r.discharge_loss_mw[k] = loss.discharge_conversion_mw;
+    r.self_discharge_loss_mw[k] = loss.self_discharge_mw;
+    r.station_loss_mw[k] = loss.Total();
+    r.commissioned_mwh[k] = lim.commissioned_mwh;
+    double soc = 0.0;
+    for (std::size_t i = 0; i < np; ++i) {
+      const double e = station.phase_stored_mwh(i);
+      r.phase_soc_mwh(k, static_cast<Eigen::Index>(i)) = e;
+      soc += e;
+    }
+    r.soc_mwh[k] = soc;
+    if (progress && (k + 1) % progress_every == 0) progress(k + 1, n);
+  }
+  for (std::size_t i = 0; i < np; ++i) r.phase_discharged_stored_mwh.push_back(station.phase_discharged_stored_mwh(i));
+  r.engine_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return r;
+}
+
+}  // namespace essim::engine

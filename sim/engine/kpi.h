@@ -1,0 +1,50 @@
+// KPIs of a run: energy totals, losses by cause, cycles, efficiency, revenue, and the
+// two ledger checks (node balance and station energy balance) at every step.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/engine/engine.h"
+
+namespace essim::engine {
+
+struct PhaseKpis {
+  std::string name;
+  double discharged_stored_mwh = 0.0;   //!< energy drawn from storage, MWh
+  double equivalent_full_cycles = 0.0;  //!< discharged_stored / nameplate energy
+  double final_stored_mwh = 0.0;
+  double days_in_service = 0.0;
+  double capacity_revenue_yuan = 0.0;
+};
+
+struct Kpis {
+  // Energy totals, MWh.
+  double pv_mwh = 0.0, curtailed_mwh = 0.0, load_mwh = 0.0, aux_mwh = 0.0;
+  double charged_mwh = 0.0, discharged_mwh = 0.0, exported_mwh = 0.0, imported_mwh = 0.0;
+  double loss_charge_conversion_mwh = 0.0, loss_discharge_conversion_mwh = 0.0;
+  double loss_self_discharge_mwh = 0.0, loss_total_mwh = 0.0;
+  double commissioned_mwh = 0.0, initial_stored_mwh = 0.0, final_stored_mwh = 0.0;
+  double curtailment_absorbed_mwh = 0.0;  //!< charge that came out of PV above the export limit
+  // Cycles and efficiency.
+  double equivalent_full_cycles = 0.0;        //!< Σ discharged from storage / Σ nameplate energy
+  double round_trip_efficiency = 0.0;         //!< discharged / (charged − Δstored), POI, aux excluded
+  double round_trip_efficiency_with_aux = 0.0;  //!< discharged / (charged + aux − Δstored)
+  // Money, yuan.
+  double energy_revenue_yuan = 0.0, charging_cost_yuan = 0.0, aux_cost_yuan = 0.0;
+  double capacity_revenue_yuan = 0.0, net_revenue_yuan = 0.0;
+  // Checks.
+  double max_node_imbalance_mw = 0.0;     //!< max |pv − curt + imp + dis − load − aux − ch − exp|
+  double max_station_imbalance_mw = 0.0;  //!< max |ch − dis − loss − (Δsoc − commissioned)/dt|
+  double min_soc_margin_mwh = 0.0;        //!< min over steps and phases of distance inside the SOC window (< 0: outside)
+  std::int64_t clipped_steps = 0;
+  double clipped_mwh = 0.0;
+  std::int64_t import_over_limit_steps = 0;
+  std::vector<PhaseKpis> phases;
+};
+
+//! Computes the KPIs from the per-step ledger (an independent pass over the rows).
+Kpis ComputeKpis(const RunResult& r, const ModelConfig& model);
+
+}  // namespace essim::engine

@@ -1,0 +1,173 @@
+#include "sim/io/csv.h"
+
+#include <charconv>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "sim/core/units.h"
+
+namespace essim::io {
+namespace {
+
+constexpr int kMaxRowErrors = 10;
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '"')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '"')) s.remove_suffix(1);
+  return s;
+}
+
+// Splits a line at commas, remembering each field's 1-based column.
+void Split(std::string_view line, std::vector<std::string_view>* fields, std::vector<int>* cols) {
+  fields->clear();
+  cols->clear();
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t comma = line.find(',', start);
+    const std::size_t end = comma == std::string_view::npos ? line.size() : comma;
+    fields->push_back(Trim(line.substr(start, end - start)));
+    cols->push_back(static_cast<int>(start) + 1);
+    if (comma == std::string_view::npos) break;
+    start = comma + 1;
+  }
+}
+
+}  // namespace
+
+std::optional<Series> ReadCsvSeries(const CsvRequest& req, const TimeAxis& axis, Diagnostics* diags) {
+  std::ifstream in(req.path, std::ios::binary);
+  if (!in) {
+    diags->Add(req.from, req.key_path, fmt::format("cannot read CSV file \"{}\": no such file or not readable", req.path));
+    return std::nullopt;
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string text = ss.str();
+  const std::string& file = req.path;
+
+  std::vector<std::string_view> fields;
+  std::vector<int> cols;
+  std::vector<std::int64_t> times;
+  std::vector<double> values;
+  int errors = 0;
+  auto err = [&](int row, int col, std::string msg) {
+    if (errors++ < kMaxRowErrors) diags->Add(SourceMark{file, row, col}, req.key_path, std::move(msg));
+  };
+
+  std::size_t pos = 0;
+  int row = 0;
+  int time_col = -1, value_col = -1;
+  std::size_t header_fields = 0;
+  while (pos < text.size()) {
+    std::size_t nl = text.find('\n', pos);
+    if (nl == std::string::npos) nl = text.size();
+    std::string_view line(text.data() + pos, nl - pos);
+    pos = nl + 1;
+    ++row;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (Trim(line).empty() || line.front() == '#') continue;
+    Split(line, &fields, &cols);
+    if (time_col < 0 && value_col < 0 && header_fields == 0) {
+      header_fields = fields.size();
+      std::string names;
+      for (std::size_t i = 0; i < fields.size(); ++i) {
+        if (fields[i] == "time") time_col = static_cast<int>(i);
+        if (fields[i] == req.column) value_col = static_cast<int>(i);
+        names += fmt::format("{}{}", i ? ", " : "", fields[i]);
+      }
+      if (time_col < 0) err(row, 1, fmt::format("expected a header with a \"time\" column, found: {}", names));
+      if (value_col < 0) err(row, 1, fmt::format("expected a header with the column \"{}\", found: {}", req.column, names));
+      if (time_col < 0 || value_col < 0) return std::nullopt;
+      continue;
+    }
+    if (fields.size() != header_fields) {
+      err(row, 1, fmt::format("expected {} fields as in the header, found {}", header_fields, fields.size()));
+      continue;
+    }
+    std::string msg;
+    const auto tp = ParseIsoTime(fields[static_cast<std::size_t>(time_col)], &msg);
+    if (!tp) {
+      err(row, cols[static_cast<std::size_t>(time_col)], "time: " + msg);
+      continue;
+    }
+    const auto v = ParseNumber(fields[static_cast<std::size_t>(value_col)], &msg);
+    if (!v) {
+      err(row, cols[static_cast<std::size_t>(value_col)], fmt::format("{}: {}", req.column, msg));
+      continue;
+    }
+    if (*v < req.lo) {
+      err(row, cols[static_cast<std::size_t>(value_col)], fmt::format("{}: expected a value >= {:g}, found {:g}", req.column, req.lo, *v));
+      continue;
+    }
+    if (!times.empty() && tp->unix_s <= times.back()) {
+      err(row, cols[static_cast<std::size_t>(time_col)],
+          fmt::format("time: expected times strictly increasing, found {} {} the previous row", fields[static_cast<std::size_t>(time_col)],
+                      tp->unix_s == times.back() ? "equal to (a duplicate of)" : "before"));
+      continue;
+    }
+    times.push_back(tp->unix_s);
+    values.push_back(*v);
+    if (times.size() >= 3) {
+      const std::int64_t s0 = times[1] - times[0];
+      const std::int64_t s = times.back() - times[times.size() - 2];
+      if (s != s0) {
+        err(row, cols[static_cast<std::size_t>(time_col)],
+            fmt::format("time: expected a regular step of {} s, found a step of {} s (a gap or irregular row)", s0, s));
+      }
+    }
+  }
+  if (header_fields == 0) {
+    diags->Add(SourceMark{file, 1, 1}, req.key_path, "expected a CSV header and rows, found an empty file");
+    return std::nullopt;
+  }
+  if (errors > kMaxRowErrors) {
+    diags->Add(SourceMark{file, 0, 0}, req.key_path, fmt::format("{} more problems in this file not shown", errors - kMaxRowErrors));
+  }
+  if (errors > 0) return std::nullopt;
+  if (times.size() < 2) {
+    diags->Add(SourceMark{file, row, 1}, req.key_path, fmt::format("expected at least 2 data rows, found {}", times.size()));
+    return std::nullopt;
+  }
+  const std::int64_t step = times[1] - times[0];
+  const std::int64_t run_step = axis.step_s;
+  const std::int64_t first = times.front(), end = times.back() + step;
+  const SourceMark whole{file, 0, 0};
+  auto when = [&](std::int64_t t) { return FormatIsoTime(t, axis.utc_offset_s); };
+  if (first > axis.start_unix_s || end < axis.EndTime()) {
+    diags->Add(whole, req.key_path, fmt::format("expected data covering the run {} to {}, found {} to {}", when(axis.start_unix_s),
+                                                when(axis.EndTime()), when(first), when(end)));
+    return std::nullopt;
+  }
+  if (step % run_step != 0 && run_step % step != 0) {
+    diags->Add(whole, req.key_path, fmt::format("expected a step that divides or is a multiple of the run step ({} s), found {} s", run_step, step));
+    return std::nullopt;
+  }
+  const std::int64_t grid = std::min(step, run_step);
+  if ((axis.start_unix_s - first) % grid != 0) {
+    diags->Add(whole, req.key_path, fmt::format("expected rows aligned with the run's steps (start {}), found rows offset by {} s",
+                                                when(axis.start_unix_s), (axis.start_unix_s - first) % grid));
+    return std::nullopt;
+  }
+  Series out(axis.count);
+  if (step >= run_step) {
+    for (std::int64_t k = 0; k < axis.count; ++k) {
+      const std::int64_t idx = (axis.TimeAt(k) - first) / step;
+      out[k] = values[static_cast<std::size_t>(idx)];
+    }
+  } else {
+    const std::int64_t per = run_step / step;
+    for (std::int64_t k = 0; k < axis.count; ++k) {
+      const std::int64_t idx0 = (axis.TimeAt(k) - first) / step;
+      double sum = 0.0;
+      for (std::int64_t j = 0; j < per; ++j) sum += values[static_cast<std::size_t>(idx0 + j)];
+      out[k] = sum / static_cast<double>(per);
+    }
+  }
+  return out;
+}
+
+}  // namespace essim::io

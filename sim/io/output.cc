@@ -1,0 +1,103 @@
+#include "sim/io/output.h"
+
+#include <chrono>
+
+#include <fmt/format.h>
+
+#include "sim/io/atomic_file.h"
+
+namespace essim::io {
+
+std::string TimeseriesCsv(const engine::RunResult& r) {
+  std::string out;
+  const std::int64_t n = r.axis.count;
+  out.reserve(static_cast<std::size_t>(n) * (200 + 16 * r.phase_names.size()));
+  out += "time,pv_mw,curtailed_mw,load_mw,aux_mw,setpoint_mw,charge_mw,discharge_mw,export_mw,import_mw,"
+         "price_yuan_per_mwh,soc_mwh,station_loss_mw,charge_loss_mw,discharge_loss_mw,self_discharge_loss_mw";
+  for (const auto& p : r.phase_names) out += fmt::format(",soc_mwh[{}]", p);
+  out += '\n';
+  char ts[25];
+  auto buf = std::back_inserter(out);
+  for (std::int64_t k = 0; k < n; ++k) {
+    FormatIsoTimeTo(r.axis.TimeAt(k), r.axis.utc_offset_s, ts);
+    out.append(ts, 25);
+    // Shortest round-trip representation: the CSV reproduces the doubles exactly.
+    fmt::format_to(buf, ",{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}", r.pv_mw[k], r.curtailed_mw[k], r.load_mw[k],
+                   r.aux_mw[k], r.setpoint_mw[k], r.charge_mw[k], r.discharge_mw[k], r.export_mw[k], r.import_mw[k],
+                   r.price_yuan_per_mwh[k], r.soc_mwh[k], r.station_loss_mw[k], r.charge_loss_mw[k],
+                   r.discharge_loss_mw[k], r.self_discharge_loss_mw[k]);
+    for (Eigen::Index p = 0; p < r.phase_soc_mwh.cols(); ++p) fmt::format_to(buf, ",{}", r.phase_soc_mwh(k, p));
+    out += '\n';
+  }
+  return out;
+}
+
+nlohmann::json SummaryJson(const Scenario& sc, const engine::RunResult& r, const engine::Kpis& k, const Timings& t) {
+  using nlohmann::json;
+  json j;
+  j["scenario"] = {{"name", sc.name}, {"file", sc.file}};
+  j["period"] = {{"start", FormatIsoTime(r.axis.start_unix_s, r.axis.utc_offset_s)},
+                 {"end", FormatIsoTime(r.axis.EndTime(), r.axis.utc_offset_s)},
+                 {"step_s", r.axis.step_s},
+                 {"steps", r.axis.count}};
+  j["strategy"] = {{"name", r.strategy}, {"foresight", std::string(dispatch::ForesightName(r.foresight))}};
+  j["energy_mwh"] = {
+      {"pv", k.pv_mwh},
+      {"curtailed", k.curtailed_mwh},
+      {"curtailment_absorbed", k.curtailment_absorbed_mwh},
+      {"load", k.load_mwh},
+      {"charged", k.charged_mwh},
+      {"discharged", k.discharged_mwh},
+      {"exported", k.exported_mwh},
+      {"imported", k.imported_mwh},
+      {"aux", k.aux_mwh},
+      {"losses", {{"charge_conversion", k.loss_charge_conversion_mwh},
+                  {"discharge_conversion", k.loss_discharge_conversion_mwh},
+                  {"self_discharge", k.loss_self_discharge_mwh},
+                  {"total_station", k.loss_total_mwh},
+                  {"aux", k.aux_mwh}}},
+      {"stored_initial", k.initial_stored_mwh},
+      {"stored_commissioned", k.commissioned_mwh},
+      {"stored_final", k.final_stored_mwh},
+  };
+  j["equivalent_full_cycles"] = k.equivalent_full_cycles;
+  j["round_trip_efficiency"] = k.round_trip_efficiency;
+  j["round_trip_efficiency_with_aux"] = k.round_trip_efficiency_with_aux;
+  j["revenue_yuan"] = {{"energy", k.energy_revenue_yuan},
+                       {"capacity", k.capacity_revenue_yuan},
+                       {"charging_cost", k.charging_cost_yuan},
+                       {"aux_cost", k.aux_cost_yuan},
+                       {"net", k.net_revenue_yuan}};
+  j["checks"] = {{"max_node_imbalance_mw", k.max_node_imbalance_mw},
+                 {"max_station_imbalance_mw", k.max_station_imbalance_mw},
+                 {"max_ledger_imbalance_mw", std::max(k.max_node_imbalance_mw, k.max_station_imbalance_mw)},
+                 {"min_soc_margin_mwh", k.min_soc_margin_mwh},
+                 {"clipped_setpoints", k.clipped_steps},
+                 {"clipped_mwh", k.clipped_mwh},
+                 {"import_over_limit_steps", k.import_over_limit_steps}};
+  json phases = json::array();
+  for (const auto& p : k.phases) {
+    phases.push_back({{"name", p.name},
+                      {"discharged_from_storage_mwh", p.discharged_stored_mwh},
+                      {"equivalent_full_cycles", p.equivalent_full_cycles},
+                      {"stored_final_mwh", p.final_stored_mwh},
+                      {"days_in_service", p.days_in_service},
+                      {"capacity_revenue_yuan", p.capacity_revenue_yuan}});
+  }
+  j["phases"] = phases;
+  j["wall_time_s"] = {{"load", t.load_s}, {"inputs", t.inputs_s}, {"engine", t.engine_s}, {"output", t.output_s}, {"total", t.total_s}};
+  return j;
+}
+
+void WriteOutputs(const std::string& dir, const Scenario& sc, const engine::RunResult& r, const engine::Kpis& k,
+                  Timings* t) {
+  const auto t0 = std::chrono::steady_clock::now();
+  AtomicFileSet files(dir);
+  if (sc.write_timeseries) files.Write("timeseries.csv", TimeseriesCsv(r));
+  t->output_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  t->total_s += t->output_s;
+  files.Write("summary.json", SummaryJson(sc, r, k, *t).dump(2) + "\n");
+  files.Commit();
+}
+
+}  // namespace essim::io

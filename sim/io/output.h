@@ -1,0 +1,30 @@
+// Run outputs: timeseries.csv (one row per step, units in column names) and
+// summary.json (totals, KPIs, checks, timings), written atomically together.
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "sim/engine/engine.h"
+#include "sim/engine/kpi.h"
+#include "sim/io/scenario.h"
+
+namespace essim::io {
+
+//! Wall times of the phases of a run, s.
+struct Timings {
+  double load_s = 0.0, inputs_s = 0.0, engine_s = 0.0, output_s = 0.0, total_s = 0.0;
+};
+
+//! The time series as CSV text.
+std::string TimeseriesCsv(const engine::RunResult& r);
+
+//! The summary as JSON.
+nlohmann::json SummaryJson(const Scenario& sc, const engine::RunResult& r, const engine::Kpis& k, const Timings& t);
+
+//! Writes timeseries.csv (if enabled) and summary.json into `dir`, atomically.
+void WriteOutputs(const std::string& dir, const Scenario& sc, const engine::RunResult& r, const engine::Kpis& k,
+                  Timings* t);
+
+}  // namespace essim::io

@@ -1,0 +1,182 @@
+#include "sim/io/schema.h"
+
+#include <stdexcept>
+#include <string>
+
+namespace essim::io {
+namespace {
+
+using FT = FieldType;
+
+Section CsvSeriesSection(std::string path, std::string what, std::string_view default_column) {
+  Section s{std::move(path), "A series read from CSV: " + what +
+                                 ". The file has a `time` column (ISO 8601 with offset, interval "
+                                 "start) and a value column; its step equals the run step or "
+                                 "divides/multiplies it (finer data are averaged, coarser held).",
+            {}};
+  s.fields = {
+      {.name = "source", .type = FT::kEnum, .required = true, .doc = "where the series comes from", .choices = {"csv"}},
+      {.name = "path", .type = FT::kPath, .required = true, .doc = "CSV file, relative to the scenario file that names it"},
+      {.name = "column", .type = FT::kString, .default_text = default_column, .doc = "value column, in the unit its name states (MW, yuan/MWh)"},
+  };
+  return s;
+}
+
+std::vector<Section> Build() {
+  std::vector<Section> s;
+  s.push_back({"", "A scenario file. Paths are relative to the file that names them; `output.dir` is relative to the working directory.",
+               {
+                   {.name = "name", .type = FT::kString, .required = true, .doc = "scenario name (used in the default output folder)"},
+                   {.name = "description", .type = FT::kString, .doc = "free text"},
+                   {.name = "extends", .type = FT::kPath, .doc = "a scenario this file is merged onto (mappings merge key by key, this file wins; lists are replaced whole)"},
+                   {.name = "time", .type = FT::kSection, .required = true, .doc = "simulated period and step"},
+                   {.name = "site", .type = FT::kSection, .doc = "location of the node"},
+                   {.name = "pv", .type = FT::kSection, .doc = "PV available at the node (absent: no PV)"},
+                   {.name = "load", .type = FT::kSeries, .dim = Dim::kPower, .default_text = "0 MW", .doc = "local load at the node: a constant or a CSV series", .lo = 0},
+                   {.name = "storage", .type = FT::kSection, .required = true, .doc = "the storage station"},
+                   {.name = "grid", .type = FT::kSection, .doc = "limits at the point of interconnection"},
+                   {.name = "market", .type = FT::kSection, .required = true, .doc = "prices and capacity compensation"},
+                   {.name = "dispatch", .type = FT::kSection, .required = true, .doc = "the dispatch strategy and its parameters"},
+                   {.name = "output", .type = FT::kSection, .doc = "where and what to write"},
+               }});
+  s.push_back({"time", "The simulated period: `start` and either `end` or `duration`; the step must divide it.",
+               {
+                   {.name = "start", .type = FT::kTime, .required = true, .doc = "start of the first step; its UTC offset is the local clock for schedules and tariffs"},
+                   {.name = "end", .type = FT::kTime, .doc = "end of the last step (exclusive)"},
+                   {.name = "duration", .type = FT::kQuantity, .dim = Dim::kDuration, .doc = "length of the period, instead of `end`", .lo = 0, .lo_open = true},
+                   {.name = "step", .type = FT::kQuantity, .dim = Dim::kDuration, .default_text = "15 min", .doc = "time step", .lo = 60, .hi = 3600},
+               }});
+  s.push_back({"site", "Where the node is (used by weather-driven PV).",
+               {
+                   {.name = "latitude", .type = FT::kQuantity, .dim = Dim::kAngle, .required = true, .doc = "north positive", .lo = -90, .hi = 90},
+                   {.name = "longitude", .type = FT::kQuantity, .dim = Dim::kAngle, .required = true, .doc = "east positive", .lo = -180, .hi = 180},
+                   {.name = "altitude", .type = FT::kQuantity, .dim = Dim::kLength, .default_text = "0 m", .doc = "above sea level", .lo = -500, .hi = 9000},
+               }});
+  s.push_back({"pv", "PV available at the node, as AC power of the whole fleet.",
+               {
+                   {.name = "source", .type = FT::kEnum, .default_text = "none", .doc = "`csv`: a measured or modelled AC profile; `none`: no PV", .choices = {"none", "csv"}},
+                   {.name = "path", .type = FT::kPath, .doc = "CSV file (with `source: csv`)"},
+                   {.name = "column", .type = FT::kString, .default_text = "pv_mw", .doc = "value column, MW"},
+                   {.name = "rated", .type = FT::kQuantity, .dim = Dim::kPower, .doc = "capacity the profile represents", .lo = 0, .lo_open = true},
+                   {.name = "scale_to", .type = FT::kQuantity, .dim = Dim::kPower, .doc = "capacity to simulate: values × scale_to / rated", .lo = 0, .lo_open = true},
+               }});
+  s.push_back(CsvSeriesSection("load", "local load, MW", "load_mw"));
+  s.push_back({"storage", "The station: phases of power and energy behind one point of interconnection.",
+               {
+                   {.name = "phases", .type = FT::kList, .required = true, .doc = "one or more phases (see `storage.phases[]`)"},
+                   {.name = "soc", .type = FT::kSection, .doc = "state-of-charge window"},
+                   {.name = "efficiency", .type = FT::kSection, .doc = "one-way conversion efficiencies"},
+                   {.name = "self_discharge", .type = FT::kQuantity, .dim = Dim::kRatePerDay, .default_text = "0.05 %/day", .doc = "stored energy lost per day (LFP 1-3 %/month, typical)", .lo = 0, .hi = 1, .hi_open = true},
+                   {.name = "ramp_limit", .type = FT::kQuantity, .dim = Dim::kRampRate, .doc = "max change of net POI power between steps (absent: none)", .lo = 0, .lo_open = true},
+               }});
+  s.push_back({"storage.phases[]", "One phase of the station. Zero power and energy before `in_service`; it then starts at `soc.initial`.",
+               {
+                   {.name = "name", .type = FT::kString, .required = true, .doc = "unique name (output columns `soc_mwh[<name>]`)"},
+                   {.name = "power", .type = FT::kQuantity, .dim = Dim::kPower, .required = true, .doc = "rated power at the POI", .lo = 0, .lo_open = true},
+                   {.name = "energy", .type = FT::kQuantity, .dim = Dim::kEnergy, .required = true, .doc = "nameplate stored energy", .lo = 0, .lo_open = true},
+                   {.name = "in_service", .type = FT::kTime, .doc = "commissioning time (absent: in service from the start)"},
+                   {.name = "aux_power", .type = FT::kQuantity, .dim = Dim::kPower, .default_text = "0 MW", .doc = "auxiliary load (HVAC, controls) while in service, drawn at the POI", .lo = 0},
+               }});
+  s.push_back({"storage.soc", "State-of-charge window, as fractions of each phase's energy.",
+               {
+                   {.name = "min", .type = FT::kRatio, .default_text = "5 %", .doc = "lowest SOC dispatch may reach", .lo = 0, .hi = 1, .hi_open = true},
+                   {.name = "max", .type = FT::kRatio, .default_text = "95 %", .doc = "highest SOC dispatch may reach; > min", .lo = 0, .hi = 1, .lo_open = true},
+                   {.name = "initial", .type = FT::kRatio, .default_text = "50 %", .doc = "SOC at the start and at commissioning; within [min, max]", .lo = 0, .hi = 1},
+               }});
+  s.push_back({"storage.efficiency", "One-way efficiencies between the POI and stored energy (AC round trip = charge × discharge).",
+               {
+                   {.name = "charge", .type = FT::kRatio, .default_text = "92.2 %", .doc = "stored / energy taken at the POI", .lo = 0, .hi = 1, .lo_open = true},
+                   {.name = "discharge", .type = FT::kRatio, .default_text = "92.2 %", .doc = "energy delivered at the POI / stored energy drawn", .lo = 0, .hi = 1, .lo_open = true},
+               }});
+  s.push_back({"grid", "The point of interconnection. Limits are constants or CSV series; absent means unlimited.",
+               {
+                   {.name = "export_limit", .type = FT::kSeries, .dim = Dim::kPower, .doc = "max export from the node; PV above what load, charging and export take is curtailed", .lo = 0},
+                   {.name = "import_limit", .type = FT::kSeries, .dim = Dim::kPower, .doc = "max import into the node; bounds grid charging", .lo = 0},
+                   {.name = "allow_grid_charging", .type = FT::kBool, .default_text = "true", .doc = "may the station charge from imported energy (false: from PV surplus only)"},
+               }});
+  s.push_back(CsvSeriesSection("grid.export_limit", "export limit, MW", "export_limit_mw"));
+  s.push_back(CsvSeriesSection("grid.import_limit", "import limit, MW", "import_limit_mw"));
+  s.push_back({"market", "Prices the station settles at, and capacity compensation.",
+               {
+                   {.name = "energy_price", .type = FT::kSeries, .dim = Dim::kPrice, .required = true, .doc = "a constant, a CSV series, or time-of-use periods (see `market.energy_price`)"},
+                   {.name = "floor", .type = FT::kQuantity, .dim = Dim::kPrice, .doc = "prices below are raised to it (Gansu spot: 40 yuan/MWh)"},
+                   {.name = "cap", .type = FT::kQuantity, .dim = Dim::kPrice, .doc = "prices above are lowered to it (Gansu spot before 2026: 650 yuan/MWh)"},
+                   {.name = "capacity_compensation", .type = FT::kSection, .doc = "yuan/kW/yr on credited power, pro-rated over the period in service"},
+               }});
+  s.push_back({"market.energy_price", "Energy price as a mapping: `source: csv` (with `path`, `column`) or `source: tou` (with `periods`, optional `months`).",
+               {
+                   {.name = "source", .type = FT::kEnum, .required = true, .doc = "`csv` or `tou` (time of use)", .choices = {"csv", "tou"}},
+                   {.name = "path", .type = FT::kPath, .doc = "CSV file (source csv)"},
+                   {.name = "column", .type = FT::kString, .default_text = "price_yuan_per_mwh", .doc = "value column, yuan/MWh (source csv)"},
+                   {.name = "periods", .type = FT::kList, .doc = "daily periods covering 24 h exactly once (source tou)"},
+                   {.name = "months", .type = FT::kList, .doc = "month overrides, each `{months: [6, 7, 8], periods: [...]}`; the first naming a month wins (source tou)"},
+               }});
+  s.push_back({"market.energy_price.periods[]", "One time-of-use period.",
+               {
+                   {.name = "hours", .type = FT::kClockRange, .required = true, .doc = "local clock range, e.g. \"18:00-22:00\"; may wrap midnight"},
+                   {.name = "price", .type = FT::kQuantity, .dim = Dim::kPrice, .required = true, .doc = "energy price in the period"},
+               }});
+  s.push_back({"market.energy_price.months[]", "A month override of the time-of-use table.",
+               {
+                   {.name = "months", .type = FT::kList, .required = true, .doc = "months 1-12 the table applies to"},
+                   {.name = "periods", .type = FT::kList, .required = true, .doc = "periods as in `market.energy_price.periods[]`"},
+               }});
+  s.push_back({"market.capacity_compensation", "Capacity revenue = price × Σ phase power × Π factors × time in service / 365 d.",
+               {
+                   {.name = "price", .type = FT::kQuantity, .dim = Dim::kCapacityPrice, .required = true, .doc = "headline capacity price (Gansu 2026: 330 yuan/kW/yr)", .lo = 0},
+                   {.name = "factors", .type = FT::kList, .doc = "credit factors (fractions) multiplied together, e.g. [47.5 %, 98.26 %, 89.53 %]"},
+               }});
+  s.push_back({"dispatch", "The strategy and the parameters of each strategy (only the chosen one's are used, all are validated).",
+               {
+                   {.name = "strategy", .type = FT::kEnum, .required = true, .doc = "which strategy runs", .choices = {"idle", "schedule", "price_threshold", "absorb_curtailment"}},
+                   {.name = "schedule", .type = FT::kSection, .doc = "daily charge/discharge windows"},
+                   {.name = "price_threshold", .type = FT::kSection, .doc = "charge below a price, discharge above another"},
+                   {.name = "absorb_curtailment", .type = FT::kSection, .doc = "charge from would-be curtailment, discharge in an evening window"},
+               }});
+  s.push_back({"dispatch.schedule", "Fixed daily windows (local clock).",
+               {
+                   {.name = "windows", .type = FT::kList, .required = true, .doc = "non-overlapping windows (see `dispatch.schedule.windows[]`)"},
+               }});
+  s.push_back({"dispatch.schedule.windows[]", "One daily window.",
+               {
+                   {.name = "hours", .type = FT::kClockRange, .required = true, .doc = "local clock range, may wrap midnight"},
+                   {.name = "action", .type = FT::kEnum, .required = true, .doc = "what to do in the window", .choices = {"charge", "discharge"}},
+                   {.name = "power", .type = FT::kQuantity, .dim = Dim::kPower, .doc = "target at the POI (absent: rated power in service)", .lo = 0, .lo_open = true},
+               }});
+  s.push_back({"dispatch.price_threshold", "Charge at or below one price, discharge at or above another.",
+               {
+                   {.name = "charge_below", .type = FT::kQuantity, .dim = Dim::kPrice, .required = true, .doc = "charge when price <= this"},
+                   {.name = "discharge_above", .type = FT::kQuantity, .dim = Dim::kPrice, .required = true, .doc = "discharge when price >= this; > charge_below"},
+                   {.name = "charge_power", .type = FT::kQuantity, .dim = Dim::kPower, .doc = "charge target (absent: rated)", .lo = 0, .lo_open = true},
+                   {.name = "discharge_power", .type = FT::kQuantity, .dim = Dim::kPower, .doc = "discharge target (absent: rated)", .lo = 0, .lo_open = true},
+               }});
+  s.push_back({"dispatch.absorb_curtailment", "Charge whatever PV the export limit would curtail; discharge stored energy evenly over a window, or when the price is high.",
+               {
+                   {.name = "discharge_window", .type = FT::kClockRange, .default_text = "18:00-22:00", .doc = "local window over which stored energy is spread evenly"},
+                   {.name = "discharge_above", .type = FT::kQuantity, .dim = Dim::kPrice, .doc = "also discharge outside the window when price >= this"},
+                   {.name = "charge_below", .type = FT::kQuantity, .dim = Dim::kPrice, .doc = "also charge from any PV surplus when price <= this"},
+                   {.name = "discharge_power", .type = FT::kQuantity, .dim = Dim::kPower, .doc = "cap on discharge (absent: rated)", .lo = 0, .lo_open = true},
+               }});
+  s.push_back({"output", "What a run writes (atomically: temporary files, then rename).",
+               {
+                   {.name = "dir", .type = FT::kPath, .doc = "output folder, relative to the working directory (default `out/<name>`; `--out` overrides)"},
+                   {.name = "timeseries", .type = FT::kBool, .default_text = "true", .doc = "write `timeseries.csv`"},
+               }});
+  return s;
+}
+
+}  // namespace
+
+const std::vector<Section>& ScenarioSections() {
+  static const std::vector<Section> kSections = Build();
+  return kSections;
+}
+
+const Section& SectionAt(std::string_view path) {
+  for (const auto& s : ScenarioSections()) {
+    if (s.path == path) return s;
+  }
+  throw std::logic_error("schema: no section " + std::string(path));
+}
+
+}  // namespace essim::io
