@@ -42,7 +42,8 @@ RunResult Run(const ModelConfig& model, const Inputs& in, dispatch::Strategy& st
   const std::int64_t progress_every = std::max<std::int64_t>(1, n / 100);
   for (std::int64_t k = 0; k < n; ++k) {
     const storage::StepLimits lim = station.BeginStep(k);
-    if (k == 0) r.initial_stored_mwh = station.stored_mwh() - lim.commissioned_mwh;
+    // Phases in service at the start hold the initial energy; later ones are commissioned.
+    if (k == 0) r.initial_stored_mwh = lim.commissioned_mwh;
 
     dispatch::Observation obs;
     obs.step = k;
@@ -80,7 +81,11 @@ RunResult Run(const ModelConfig& model, const Inputs& in, dispatch::Strategy& st
     const storage::StepLosses loss = station.Apply(f.charge_mw, f.discharge_mw);
 
     const double realized = f.discharge_mw - f.charge_mw;
-    const double gap = std::abs(setpoint - realized);
+    // The standby charge that holds SOC at its minimum is the station's own, not clipping.
+    const double standby = std::min(lim.charge_min_mw, f.charge_mw);
+    r.standby_charge_mwh += standby * dt_h;
+    const double expected = standby > 0.0 ? std::min(setpoint, -standby) : setpoint;
+    const double gap = std::abs(expected - realized);
     if (gap > 1e-6) {
       ++r.clipped_steps;
       r.clipped_mwh += gap * dt_h;
@@ -97,7 +102,7 @@ RunResult Run(const ModelConfig& model, const Inputs& in, dispatch::Strategy& st
     r.discharge_loss_mw[k] = loss.discharge_conversion_mw;
     r.self_discharge_loss_mw[k] = loss.self_discharge_mw;
     r.station_loss_mw[k] = loss.Total();
-    r.commissioned_mwh[k] = lim.commissioned_mwh;
+    r.commissioned_mwh[k] = k == 0 ? 0.0 : lim.commissioned_mwh;
     double soc = 0.0;
     for (std::size_t i = 0; i < np; ++i) {
       const double e = station.phase_stored_mwh(i);

@@ -58,6 +58,7 @@ struct RunResult {
   double initial_stored_mwh = 0.0;     //!< stored energy before step 0 (phases in service at start)
   std::int64_t clipped_steps = 0;      //!< steps where the realized net power differs from the setpoint
   double clipped_mwh = 0.0;            //!< |setpoint − realized| energy over the run
+  double standby_charge_mwh = 0.0;     //!< charge taken to hold SOC min against self-discharge
   std::int64_t import_over_limit_steps = 0;  //!< steps where load alone exceeded the import limit
   double engine_seconds = 0.0;         //!< wall time of the loop
 };

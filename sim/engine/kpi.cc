@@ -69,15 +69,23 @@ Kpis ComputeKpis(const RunResult& r, const ModelConfig& model) {
     k.phases.push_back(pk);
   }
   k.equivalent_full_cycles = nameplate > 0.0 ? drawn / nameplate : 0.0;
-  const double delta_stored = k.final_stored_mwh - k.initial_stored_mwh - k.commissioned_mwh;
-  const double in = k.charged_mwh - delta_stored;
-  k.round_trip_efficiency = in > 0.0 ? k.discharged_mwh / in : 0.0;
-  const double in_aux = k.charged_mwh + k.aux_mwh - delta_stored;
-  k.round_trip_efficiency_with_aux = in_aux > 0.0 ? k.discharged_mwh / in_aux : 0.0;
+  // Round trip corrected for the change in stored energy over the run: energy left
+  // in storage is credited as the POI charge it took (Δ/η_c); energy drawn from the
+  // initial stock is removed from the output as the POI discharge it gave (−Δ·η_d).
+  const double delta = k.final_stored_mwh - k.initial_stored_mwh - k.commissioned_mwh;
+  double out = k.discharged_mwh, in = k.charged_mwh;
+  if (delta >= 0.0) {
+    in -= delta / model.station.eta_charge;
+  } else {
+    out += delta * model.station.eta_discharge;
+  }
+  k.round_trip_efficiency = in > 0.0 && out > 0.0 ? out / in : 0.0;
+  k.round_trip_efficiency_with_aux = in + k.aux_mwh > 0.0 && out > 0.0 ? out / (in + k.aux_mwh) : 0.0;
   k.net_revenue_yuan = k.energy_revenue_yuan + k.capacity_revenue_yuan - k.charging_cost_yuan - k.aux_cost_yuan;
   k.clipped_steps = r.clipped_steps;
   k.clipped_mwh = r.clipped_mwh;
   k.import_over_limit_steps = r.import_over_limit_steps;
+  k.standby_charge_mwh = r.standby_charge_mwh;
   return k;
 }
 

@@ -29,8 +29,10 @@ struct Kpis {
   double curtailment_absorbed_mwh = 0.0;  //!< charge that came out of PV above the export limit
   // Cycles and efficiency.
   double equivalent_full_cycles = 0.0;        //!< Σ discharged from storage / Σ nameplate energy
-  double round_trip_efficiency = 0.0;         //!< discharged / (charged − Δstored), POI, aux excluded
-  double round_trip_efficiency_with_aux = 0.0;  //!< discharged / (charged + aux − Δstored)
+  //! POI discharged / charged, corrected for the change of stored energy Δ over the run
+  //! (Δ ≥ 0: charged − Δ/η_c; Δ < 0: discharged + Δ·η_d); aux excluded.
+  double round_trip_efficiency = 0.0;
+  double round_trip_efficiency_with_aux = 0.0;  //!< as above with aux added to the input
   // Money, yuan.
   double energy_revenue_yuan = 0.0, charging_cost_yuan = 0.0, aux_cost_yuan = 0.0;
   double capacity_revenue_yuan = 0.0, net_revenue_yuan = 0.0;
@@ -41,6 +43,7 @@ struct Kpis {
   std::int64_t clipped_steps = 0;
   double clipped_mwh = 0.0;
   std::int64_t import_over_limit_steps = 0;
+  double standby_charge_mwh = 0.0;
   std::vector<PhaseKpis> phases;
 };
 

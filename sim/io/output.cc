@@ -74,7 +74,8 @@ nlohmann::json SummaryJson(const Scenario& sc, const engine::RunResult& r, const
                  {"min_soc_margin_mwh", k.min_soc_margin_mwh},
                  {"clipped_setpoints", k.clipped_steps},
                  {"clipped_mwh", k.clipped_mwh},
-                 {"import_over_limit_steps", k.import_over_limit_steps}};
+                 {"import_over_limit_steps", k.import_over_limit_steps},
+                 {"standby_charge_mwh", k.standby_charge_mwh}};
   json phases = json::array();
   for (const auto& p : k.phases) {
     phases.push_back({{"name", p.name},

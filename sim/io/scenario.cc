@@ -149,7 +149,7 @@ void ReadPrice(const MapReader& market, Scenario* sc, Diagnostics* d) {
   }
 }
 
-void ReadStorage(const MapReader& st, const TimeAxis& axis, bool axis_ok, Scenario* sc, Diagnostics* d) {
+void ReadStorage(const MapReader& st, Scenario* sc, Diagnostics* d) {
   auto& cfg = sc->model.station;
   if (const Node* phases = st.Get("phases")) {
     if (!phases->IsSequence() || phases->items.empty()) {
@@ -169,10 +169,7 @@ void ReadStorage(const MapReader& st, const TimeAxis& axis, bool axis_ok, Scenar
         p.aux_mw = r.Quantity("aux_power").value_or(0.0);
         if (const auto t = r.Time("in_service")) {
           p.in_service_unix_s = t->unix_s;
-          if (axis_ok && t->unix_s >= axis.EndTime()) {
-            r.Error("in_service", fmt::format("expected a time before the end of the run ({}), found \"{}\"",
-                                              FormatIsoTime(axis.EndTime(), axis.utc_offset_s), r.Get("in_service")->scalar));
-          }
+          // A phase commissioned after the run simply never takes part in it.
         }
         cfg.phases.push_back(p);
       }
@@ -289,7 +286,6 @@ Scenario LoadScenario(const std::string& path, const LoadOptions& options) {
 
   // Time.
   MapReader tr(top.Get("time"), "time", SectionAt("time"), &d);
-  bool axis_ok = false;
   {
     const auto start = tr.Time("start");
     const auto end = tr.Time("end");
@@ -316,7 +312,6 @@ Scenario LoadScenario(const std::string& path, const LoadOptions& options) {
         sc.axis.step_s = static_cast<std::int32_t>(step_s);
         sc.axis.count = (end_s - start->unix_s) / step_s;
         sc.axis.utc_offset_s = start->offset_s;
-        axis_ok = true;
       }
     }
   }
@@ -358,7 +353,7 @@ Scenario LoadScenario(const std::string& path, const LoadOptions& options) {
 
   // Storage.
   MapReader st(top.Get("storage"), "storage", SectionAt("storage"), &d);
-  ReadStorage(st, sc.axis, axis_ok, &sc, &d);
+  ReadStorage(st, &sc, &d);
 
   // Grid.
   {

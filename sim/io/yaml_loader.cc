@@ -67,6 +67,26 @@ struct Converter {
   }
 };
 
+// Keys that are alternatives to each other: setting one in an overlay removes the
+// other inherited from a base (e.g. a scenario giving `duration` over a base's `end`).
+void DropReplacedAlternatives(Node* merged, const Node& overlay) {
+  struct Group {
+    const char* section;
+    const char* a;
+    const char* b;
+  };
+  static constexpr Group kGroups[] = {{"time", "end", "duration"}};
+  for (const auto& g : kGroups) {
+    const Node* o = overlay.Find(g.section);
+    Node* m = merged->Find(g.section);
+    if (!o || !m || !o->IsMap() || !m->IsMap()) continue;
+    const bool has_a = o->Find(g.a) != nullptr, has_b = o->Find(g.b) != nullptr;
+    if (has_a == has_b) continue;
+    const std::string drop = has_a ? g.b : g.a;
+    std::erase_if(m->entries, [&](const MapEntry& e) { return e.key == drop; });
+  }
+}
+
 bool ReadText(const std::string& path, std::string* text) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return false;
@@ -116,7 +136,9 @@ std::optional<Node> LoadRecursive(const std::string& path, std::vector<std::stri
   if (!base) return std::nullopt;
   Node overlay = *doc;
   std::erase_if(overlay.entries, [](const MapEntry& e) { return e.key == "extends"; });
-  return DeepMerge(*base, overlay);
+  Node merged = DeepMerge(*base, overlay);
+  DropReplacedAlternatives(&merged, overlay);
+  return merged;
 }
 
 }  // namespace
@@ -249,6 +271,21 @@ void ApplySet(Node* root, const std::string& assignment, int ordinal, SourceSet*
   }
   (void)key_mark;
   *cur = value_node;
+  // "--set time.duration=..." replaces an `end` from the file, as an overlay would.
+  const std::size_t dot = key.find('.');
+  if (dot != std::string::npos && key.find_first_of(".[", dot + 1) == std::string::npos) {
+    MapEntry leaf;
+    leaf.key = key.substr(dot + 1);
+    leaf.value = value_node;
+    MapEntry section;
+    section.key = key.substr(0, dot);
+    section.value.kind = Node::Kind::kMap;
+    section.value.entries.push_back(std::move(leaf));
+    Node overlay;
+    overlay.kind = Node::Kind::kMap;
+    overlay.entries.push_back(std::move(section));
+    DropReplacedAlternatives(root, overlay);
+  }
 }
 
 }  // namespace essim::io
