@@ -9,9 +9,12 @@
 namespace essim {
 namespace {
 
+// canonical value = number * mul / div. Sub-unit factors are divisions by exact
+// integers so that "95 %" is exactly 0.95 and "2500 kW" exactly 2.5 MW.
 struct UnitFactor {
   std::string_view unit;
-  double factor;  // canonical value = number * factor
+  double mul = 1.0;
+  double div = 1.0;
 };
 
 // Exact powers of ten and exact rational factors only; a month is the mean
@@ -19,33 +22,33 @@ struct UnitFactor {
 constexpr double kDaysPerMonth = 30.436875;
 constexpr double kDaysPerYear = 365.2425;
 
-constexpr std::array kPowerUnits{UnitFactor{"W", 1e-6}, UnitFactor{"kW", 1e-3},
-                                 UnitFactor{"MW", 1.0}, UnitFactor{"GW", 1e3}};
-constexpr std::array kEnergyUnits{UnitFactor{"Wh", 1e-6}, UnitFactor{"kWh", 1e-3},
-                                  UnitFactor{"MWh", 1.0}, UnitFactor{"GWh", 1e3}};
+constexpr std::array kPowerUnits{UnitFactor{"W", 1.0, 1e6}, UnitFactor{"kW", 1.0, 1e3},
+                                 UnitFactor{"MW", 1.0, 1.0}, UnitFactor{"GW", 1e3, 1.0}};
+constexpr std::array kEnergyUnits{UnitFactor{"Wh", 1.0, 1e6}, UnitFactor{"kWh", 1.0, 1e3},
+                                  UnitFactor{"MWh", 1.0, 1.0}, UnitFactor{"GWh", 1e3, 1.0}};
 constexpr std::array kDurationUnits{UnitFactor{"s", 1.0}, UnitFactor{"min", 60.0},
                                     UnitFactor{"h", 3600.0}, UnitFactor{"d", 86400.0}};
 constexpr std::array kAngleUnits{UnitFactor{"deg", 1.0}, UnitFactor{"°", 1.0}};
-constexpr std::array kFractionUnits{UnitFactor{"%", 0.01}};
+constexpr std::array kFractionUnits{UnitFactor{"%", 1.0, 100.0}};
 constexpr std::array kPriceUnits{UnitFactor{"yuan/MWh", 1.0}, UnitFactor{"yuan/kWh", 1e3}};
 constexpr std::array kCapacityPriceUnits{UnitFactor{"yuan/kW/yr", 1.0},
-                                         UnitFactor{"yuan/MW/yr", 1e-3}};
+                                         UnitFactor{"yuan/MW/yr", 1.0, 1e3}};
 constexpr std::array kLengthUnits{UnitFactor{"m", 1.0}, UnitFactor{"km", 1e3}};
 constexpr std::array kRampUnits{UnitFactor{"MW/s", 60.0}, UnitFactor{"MW/min", 1.0},
-                                UnitFactor{"MW/h", 1.0 / 60.0}};
-constexpr std::array kRateUnits{UnitFactor{"%/day", 0.01},
-                                UnitFactor{"%/month", 0.01 / kDaysPerMonth},
-                                UnitFactor{"%/yr", 0.01 / kDaysPerYear}};
+                                UnitFactor{"MW/h", 1.0, 60.0}};
+constexpr std::array kRateUnits{UnitFactor{"%/day", 1.0, 100.0},
+                                UnitFactor{"%/month", 1.0, 100.0 * kDaysPerMonth},
+                                UnitFactor{"%/yr", 1.0, 100.0 * kDaysPerYear}};
 
 template <std::size_t N>
-std::optional<double> Lookup(const std::array<UnitFactor, N>& table, std::string_view unit) {
+std::optional<UnitFactor> Lookup(const std::array<UnitFactor, N>& table, std::string_view unit) {
   for (const auto& u : table) {
-    if (u.unit == unit) return u.factor;
+    if (u.unit == unit) return u;
   }
   return std::nullopt;
 }
 
-std::optional<double> FactorFor(Dim dim, std::string_view unit) {
+std::optional<UnitFactor> FactorFor(Dim dim, std::string_view unit) {
   switch (dim) {
     case Dim::kNumber: return std::nullopt;
     case Dim::kPower: return Lookup(kPowerUnits, unit);
@@ -205,7 +208,7 @@ std::optional<double> ParseQuantity(std::string_view text, Dim dim, std::string*
   if (dim == Dim::kNumber) return expected(fmt::format("\"{}\"", s));
   const auto factor = FactorFor(dim, unit);
   if (!factor) return expected(fmt::format("\"{}\" (unknown unit \"{}\")", s, unit));
-  return value * *factor;
+  return value * factor->mul / factor->div;
 }
 
 std::string FormatQuantity(double value, Dim dim) {

@@ -2,12 +2,18 @@
 
 #include <chrono>
 #include <cmath>
+#include <stdexcept>
 
 namespace essim::engine {
 
 RunResult Run(const ModelConfig& model, const Inputs& in, dispatch::Strategy& strategy,
               const Progress& progress) {
   const auto t0 = std::chrono::steady_clock::now();
+  if (const auto errors = model.station.Validate(); !errors.empty()) {
+    std::string all;
+    for (const auto& e : errors) all += (all.empty() ? "" : "; ") + e;
+    throw std::invalid_argument("invalid station: " + all);
+  }
   const TimeAxis& axis = in.axis;
   const std::int64_t n = axis.count;
   const std::size_t np = model.station.phases.size();

@@ -11,9 +11,13 @@ NodeFlows ResolveNode(const NodeInput& in, const StationRange& st, const GridCon
   const double surplus = in.pv_mw - in.load_mw - in.aux_mw;
 
   // Feasible charge range from the grid side.
+  // The standby charge against self-discharge at SOC min is the station's own
+  // consumption, like aux: exempt from the grid-charging rule and the import limit.
+  const double standby = std::min(st.charge_min_mw, st.charge_max_mw);
   double charge_hi = st.charge_max_mw;
   if (!grid.allow_grid_charging) charge_hi = std::min(charge_hi, std::max(0.0, surplus));
   charge_hi = std::min(charge_hi, std::max(0.0, in.import_limit_mw + surplus));
+  charge_hi = std::max(charge_hi, standby);
   // Feasible discharge: never push export above its limit (that would only curtail PV).
   double discharge_hi = std::min(st.discharge_max_mw, std::max(0.0, in.export_limit_mw - surplus));
 
@@ -24,8 +28,7 @@ NodeFlows ResolveNode(const NodeInput& in, const StationRange& st, const GridCon
     lo = ramp_lo;
     hi = ramp_hi;
   }
-  // Standby charge against self-discharge at SOC min takes precedence over a discharge.
-  const double standby = std::min(st.charge_min_mw, st.charge_max_mw);
+  // Standby charge takes precedence over a discharge or idling.
   if (standby > 0.0) hi = std::min(hi, -standby);
   if (hi < lo) hi = lo;
   const double net = std::clamp(setpoint_mw, lo, hi);

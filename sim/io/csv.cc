@@ -38,7 +38,8 @@ void Split(std::string_view line, std::vector<std::string_view>* fields, std::ve
 
 }  // namespace
 
-std::optional<Series> ReadCsvSeries(const CsvRequest& req, const TimeAxis& axis, Diagnostics* diags) {
+std::optional<Series> ReadCsvSeries(const CsvRequest& req, const TimeAxis& axis, SourceSet* sources,
+                                    Diagnostics* diags) {
   std::ifstream in(req.path, std::ios::binary);
   if (!in) {
     diags->Add(req.from, req.key_path, fmt::format("cannot read CSV file \"{}\": no such file or not readable", req.path));
@@ -48,6 +49,18 @@ std::optional<Series> ReadCsvSeries(const CsvRequest& req, const TimeAxis& axis,
   ss << in.rdbuf();
   const std::string text = ss.str();
   const std::string& file = req.path;
+  const std::size_t diags_before = diags->size();
+  struct AddSourceOnError {  // register the text only when a message will quote it
+    SourceSet* sources;
+    Diagnostics* diags;
+    std::size_t before;
+    const std::string& file;
+    const std::string& text;
+    ~AddSourceOnError() {
+      if (diags->size() > before) sources->Add(file, text);
+    }
+  } add_source{sources, diags, diags_before, file, text};
+  std::vector<int> rows;
 
   std::vector<std::string_view> fields;
   std::vector<int> cols;
@@ -111,6 +124,7 @@ std::optional<Series> ReadCsvSeries(const CsvRequest& req, const TimeAxis& axis,
     }
     times.push_back(tp->unix_s);
     values.push_back(*v);
+    rows.push_back(row);
     if (times.size() >= 3) {
       const std::int64_t s0 = times[1] - times[0];
       const std::int64_t s = times.back() - times[times.size() - 2];
@@ -135,15 +149,15 @@ std::optional<Series> ReadCsvSeries(const CsvRequest& req, const TimeAxis& axis,
   const std::int64_t step = times[1] - times[0];
   const std::int64_t run_step = axis.step_s;
   const std::int64_t first = times.front(), end = times.back() + step;
-  const SourceMark whole{file, 0, 0};
+  const SourceMark whole{file, rows.front(), 1};
   auto when = [&](std::int64_t t) { return FormatIsoTime(t, axis.utc_offset_s); };
-  if (first > axis.start_unix_s || end < axis.EndTime()) {
-    diags->Add(whole, req.key_path, fmt::format("expected data covering the run {} to {}, found {} to {}", when(axis.start_unix_s),
-                                                when(axis.EndTime()), when(first), when(end)));
-    return std::nullopt;
-  }
   if (step % run_step != 0 && run_step % step != 0) {
     diags->Add(whole, req.key_path, fmt::format("expected a step that divides or is a multiple of the run step ({} s), found {} s", run_step, step));
+    return std::nullopt;
+  }
+  if (first > axis.start_unix_s || end < axis.EndTime()) {
+    diags->Add(SourceMark{file, first > axis.start_unix_s ? rows.front() : rows.back(), 1}, req.key_path, fmt::format("expected data covering the run {} to {}, found {} to {}", when(axis.start_unix_s),
+                                                when(axis.EndTime()), when(first), when(end)));
     return std::nullopt;
   }
   const std::int64_t grid = std::min(step, run_step);

@@ -23,6 +23,8 @@ struct CsvRequest {
 //! Reads the file and aligns it to the axis: same step maps one to one; a coarser
 //! step is held over the finer run steps; a finer step is averaged. Problems (missing
 //! file, bad header, bad rows as file:row, irregular or short coverage) go to diags.
-std::optional<Series> ReadCsvSeries(const CsvRequest& req, const TimeAxis& axis, Diagnostics* diags);
+//! On any problem the file's text is added to `sources` for the excerpt.
+std::optional<Series> ReadCsvSeries(const CsvRequest& req, const TimeAxis& axis, SourceSet* sources,
+                                    Diagnostics* diags);
 
 }  // namespace essim::io

@@ -410,7 +410,7 @@ engine::Inputs BuildInputs(const Scenario& sc) {
       case SeriesSpec::Kind::kAbsent: return Series::Constant(n, absent);
       case SeriesSpec::Kind::kConstant: return Series::Constant(n, s.value);
       case SeriesSpec::Kind::kCsv: {
-        auto v = ReadCsvSeries(CsvRequest{s.path, s.column, lo, s.mark, s.key_path}, sc.axis, &d);
+        auto v = ReadCsvSeries(CsvRequest{s.path, s.column, lo, s.mark, s.key_path}, sc.axis, &sources, &d);
         return v ? *v : Series::Zero(n);
       }
     }

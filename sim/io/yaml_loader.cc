@@ -104,8 +104,10 @@ std::optional<Node> LoadRecursive(const std::string& path, std::vector<std::stri
   for (std::size_t i = 0; i < stack->size(); ++i) {
     if ((*stack)[i] == key) {
       std::string chain;
-      for (std::size_t j = i; j < stack->size(); ++j) chain += (*stack)[j] + " -> ";
-      diags->Add(from, "extends", fmt::format("expected a file that does not extend itself, found a cycle: {}{}", chain, key));
+      std::error_code e3;
+      for (std::size_t j = i; j < stack->size(); ++j) chain += fs::relative((*stack)[j], e3).string() + " -> ";
+      diags->Add(from, "extends", fmt::format("expected a file that does not extend itself, found a cycle: {}{}", chain,
+                                              fs::relative(key, e3).string()));
       return std::nullopt;
     }
   }

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# End-to-end checks of the essim command line: exit codes, located errors on stderr,
+# nothing written for a bad scenario, outputs for a good one, --set, --json, and the
+# README's scenario reference equal to `essim reference`.
+set -u
+ESSIM="$1"
+fails=0
+passes=0
+check() {  # check NAME CONDITION...
+  local name="$1"; shift
+  if "$@"; then passes=$((passes + 1)); else echo "FAIL: $name"; fails=$((fails + 1)); fi
+}
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+
+"$ESSIM" validate scenarios/jiayuguan-2025.yaml > "$tmp/v.out" 2>&1
+check "validate good exits 0" test $? -eq 0
+
+"$ESSIM" validate tests/data/bad/negative-power.yaml > "$tmp/bad.out" 2> "$tmp/bad.err"
+check "validate bad exits 2" test $? -eq 2
+check "error names file:line:col and key" grep -q "negative-power.yaml:5:14: storage.phases\[0\].power: expected power > 0 MW" "$tmp/bad.err"
+check "error shows a caret" grep -q "^      |              ^" "$tmp/bad.err"
+
+"$ESSIM" run tests/data/bad/csv-bad-row.yaml --out "$tmp/never" > /dev/null 2> "$tmp/csv.err"
+check "bad CSV exits 2" test $? -eq 2
+check "bad CSV names its row" grep -q "bad-row.csv:4:27" "$tmp/csv.err"
+check "nothing written for a bad scenario" test ! -e "$tmp/never"
+
+"$ESSIM" run tests/data/small.yaml --out "$tmp/small" > "$tmp/run.out" 2>&1
+check "run exits 0" test $? -eq 0
+check "timeseries written" test -s "$tmp/small/timeseries.csv"
+check "summary written" test -s "$tmp/small/summary.json"
+check "96 rows + header" test "$(wc -l < "$tmp/small/timeseries.csv")" -eq 97
+check "no temp files left" test -z "$(ls "$tmp/small" | grep tmp)"
+
+# A failing run (bad --set) leaves the previous outputs untouched.
+cp "$tmp/small/summary.json" "$tmp/summary.before"
+"$ESSIM" run tests/data/small.yaml --out "$tmp/small" --set "storage.phases[0].energy=-1 MWh" > /dev/null 2> "$tmp/set.err"
+check "bad --set exits 2" test $? -eq 2
+check "bad --set located" grep -q "^--set #1:1:26: storage.phases\[0\].energy" "$tmp/set.err"
+check "previous outputs untouched" cmp -s "$tmp/small/summary.json" "$tmp/summary.before"
+
+"$ESSIM" run tests/data/small.yaml --out "$tmp/json" --json --set "dispatch.strategy=absorb_curtailment" > "$tmp/j.out" 2> "$tmp/j.err"
+check "--json exits 0" test $? -eq 0
+check "--json prints one JSON object" test "$(head -c 1 "$tmp/j.out")" = "{"
+check "--json strategy applied" grep -q '"name":"absorb_curtailment"' "$tmp/j.out"
+
+"$ESSIM" run > /dev/null 2>&1
+check "usage error exits 2" test $? -eq 2
+"$ESSIM" frobnicate > /dev/null 2>&1
+check "unknown command exits 2" test $? -eq 2
+
+# The README's scenario reference is generated: it must equal `essim reference`.
+"$ESSIM" reference > "$tmp/ref.md"
+sed -n '/<!-- BEGIN SCENARIO REFERENCE/,/<!-- END SCENARIO REFERENCE/p' README.md | sed '1d;$d' > "$tmp/readme-ref.md"
+check "README scenario reference is current (regenerate with: build/essim reference)" diff -q "$tmp/ref.md" "$tmp/readme-ref.md"
+
+echo "cli: $passes passed, $fails failed"
+test "$fails" -eq 0

@@ -1,0 +1,126 @@
+// Every scenario shipped in scenarios/: runs, both ledgers close to 1e-9 MW at every
+// step, SOC never leaves its window, totals agree, and runs are bit-identical.
+#define BOOST_TEST_MODULE essim_scenarios
+#include <boost/test/unit_test.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+
+#include "sim/app/commands.h"
+#include "tests/tolerances.h"
+
+using namespace essim;
+namespace fs = std::filesystem;
+
+namespace {
+std::vector<std::string> ShippedScenarios() {
+  std::vector<std::string> out;
+  for (const auto& e : fs::directory_iterator(std::string(ESSIM_SOURCE_DIR) + "/scenarios")) {
+    if (e.path().extension() == ".yaml") out.push_back(e.path().string());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+bool SameBits(const Series& a, const Series& b) {
+  return a.size() == b.size() && std::memcmp(a.data(), b.data(), sizeof(double) * static_cast<std::size_t>(a.size())) == 0;
+}
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(shipped)
+
+BOOST_AUTO_TEST_CASE(at_least_three_scenarios_including_the_default) {
+  const auto all = ShippedScenarios();
+  BOOST_TEST(all.size() >= 3u);
+  BOOST_TEST((std::find_if(all.begin(), all.end(), [](const std::string& s) {
+                return s.ends_with("/jiayuguan-2025.yaml");
+              }) != all.end()));
+}
+
+BOOST_AUTO_TEST_CASE(ledgers_close_and_soc_stays_in_window) {
+  for (const auto& path : ShippedScenarios()) {
+    BOOST_TEST_CONTEXT("scenario " << path) {
+      const app::RunOutcome o = app::RunScenario(path, {});
+      const auto& r = o.result;
+      const auto& m = o.scenario.model;
+      const double dt = r.axis.dt_h();
+      double prev = r.initial_stored_mwh;
+      double worst_node = 0.0, worst_station = 0.0, worst_soc = 0.0;
+      double charged = 0.0, discharged = 0.0, curtailed = 0.0;
+      for (std::int64_t k = 0; k < r.axis.count; ++k) {
+        const double node = r.pv_mw[k] - r.curtailed_mw[k] + r.import_mw[k] + r.discharge_mw[k] - r.load_mw[k] -
+                            r.aux_mw[k] - r.charge_mw[k] - r.export_mw[k];
+        worst_node = std::max(worst_node, std::abs(node));
+        const double station = r.charge_mw[k] - r.discharge_mw[k] - r.station_loss_mw[k] -
+                               (r.soc_mwh[k] - prev - r.commissioned_mwh[k]) / dt;
+        worst_station = std::max(worst_station, std::abs(station));
+        prev = r.soc_mwh[k];
+        for (std::size_t p = 0; p < m.station.phases.size(); ++p) {
+          const auto& pc = m.station.phases[p];
+          if (r.axis.TimeAt(k) < pc.in_service_unix_s) {
+            BOOST_TEST_REQUIRE(r.phase_soc_mwh(k, static_cast<Eigen::Index>(p)) == 0.0);
+            continue;
+          }
+          const double e = r.phase_soc_mwh(k, static_cast<Eigen::Index>(p));
+          worst_soc = std::max({worst_soc, m.station.soc_min * pc.energy_mwh - e, e - m.station.soc_max * pc.energy_mwh});
+        }
+        // Curtailment only where PV exceeds what load, aux, charging and export take.
+        if (r.curtailed_mw[k] > 0.0) BOOST_TEST_REQUIRE(std::abs(r.export_mw[k] - r.export_limit_mw[k]) <= 1e-9);
+        BOOST_TEST_REQUIRE((r.charge_mw[k] == 0.0 || r.discharge_mw[k] == 0.0));
+        charged += r.charge_mw[k] * dt;
+        discharged += r.discharge_mw[k] * dt;
+        curtailed += r.curtailed_mw[k] * dt;
+      }
+      BOOST_TEST(worst_node <= test::kLedgerAtolMw);
+      BOOST_TEST(worst_station <= test::kLedgerAtolMw);
+      BOOST_TEST(worst_soc <= test::kSocAtolMwh);
+      BOOST_TEST(o.kpis.charged_mwh == charged, boost::test_tools::tolerance(1e-12));
+      BOOST_TEST(o.kpis.discharged_mwh == discharged, boost::test_tools::tolerance(1e-12));
+      BOOST_TEST(o.kpis.curtailed_mwh == curtailed, boost::test_tools::tolerance(1e-12));
+      BOOST_TEST(o.kpis.max_node_imbalance_mw <= test::kLedgerAtolMw);
+      BOOST_TEST(o.kpis.max_station_imbalance_mw <= test::kLedgerAtolMw);
+      // Whole run: charged − discharged − station losses = change in stored energy.
+      BOOST_TEST(o.kpis.charged_mwh - o.kpis.discharged_mwh - o.kpis.loss_total_mwh ==
+                     o.kpis.final_stored_mwh - o.kpis.initial_stored_mwh - o.kpis.commissioned_mwh,
+                 boost::test_tools::tolerance(1e-9));
+      // The realized round trip cannot beat the product of the one-way efficiencies.
+      BOOST_TEST(o.kpis.round_trip_efficiency <= m.station.eta_charge * m.station.eta_discharge + 1e-12);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(same_scenario_same_bits) {
+  for (const auto& path : ShippedScenarios()) {
+    BOOST_TEST_CONTEXT("scenario " << path) {
+      const app::RunOutcome a = app::RunScenario(path, {});
+      const app::RunOutcome b = app::RunScenario(path, {});
+      BOOST_TEST(SameBits(a.result.soc_mwh, b.result.soc_mwh));
+      BOOST_TEST(SameBits(a.result.charge_mw, b.result.charge_mw));
+      BOOST_TEST(SameBits(a.result.export_mw, b.result.export_mw));
+      BOOST_TEST(a.kpis.net_revenue_yuan == b.kpis.net_revenue_yuan);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(default_scenario_is_the_reference_case) {
+  const app::RunOutcome o = app::RunScenario(std::string(ESSIM_SOURCE_DIR) + "/scenarios/jiayuguan-2025.yaml", {});
+  const auto& sc = o.scenario;
+  BOOST_TEST(sc.axis.count == 35040);  // a year at 15 minutes
+  BOOST_TEST_REQUIRE(sc.model.station.phases.size() == 2u);
+  double power = 0.0, energy = 0.0;
+  for (const auto& p : sc.model.station.phases) {
+    power += p.power_mw;
+    energy += p.energy_mwh;
+  }
+  BOOST_TEST(power == 1000.0);
+  BOOST_TEST(energy == 2000.0);
+  BOOST_TEST(sc.model.station.phases[1].in_service_unix_s > sc.axis.start_unix_s);  // phase 2 from mid-year
+  BOOST_TEST(sc.price.tou);
+  BOOST_TEST(sc.dispatch.strategy == "absorb_curtailment");
+  BOOST_TEST(o.kpis.curtailment_absorbed_mwh > 0.0);
+  BOOST_TEST(o.kpis.curtailed_mwh > 0.0);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
