@@ -86,7 +86,7 @@ int Main(int argc, char** argv) {
 
   auto* run = cli.add_subcommand("run", "simulate a scenario and write timeseries.csv and summary.json");
   run->add_option("scenario", scenario, "scenario YAML file")->required();
-  run->add_option("--set", sets, "override a key: KEY=VALUE (e.g. storage.phases[1].energy=\"1500 MWh\")");
+  run->add_option("--set", sets, "override a key, repeatable: KEY=VALUE (e.g. \"storage.phases[1].energy=1500 MWh\")")->allow_extra_args(false);
   run->add_option("--strategy", strategy, "dispatch strategy (overrides dispatch.strategy)");
   run->add_option("--out", out_dir, "output folder (overrides output.dir)");
   run->add_flag("--json", json_out, "print summary.json on stdout instead of the human summary");
@@ -94,7 +94,7 @@ int Main(int argc, char** argv) {
 
   auto* validate = cli.add_subcommand("validate", "load and check a scenario and its input files; exit 0 or 2");
   validate->add_option("scenario", scenario, "scenario YAML file")->required();
-  validate->add_option("--set", sets, "override a key: KEY=VALUE");
+  validate->add_option("--set", sets, "override a key, repeatable: KEY=VALUE")->allow_extra_args(false);
   validate->add_option("--strategy", strategy, "dispatch strategy");
 
   auto* reference = cli.add_subcommand("reference", "print the scenario key reference (Markdown)");

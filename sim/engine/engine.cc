@@ -6,8 +6,15 @@
 
 namespace essim::engine {
 
-RunResult Run(const ModelConfig& model, const Inputs& in, dispatch::Strategy& strategy,
+RunResult Run(const ModelConfig& model, const Inputs& inputs, dispatch::Strategy& strategy,
               const Progress& progress) {
+  RunResult r;
+  RunInto(model, inputs, strategy, &r, progress);
+  return r;
+}
+
+void RunInto(const ModelConfig& model, const Inputs& in, dispatch::Strategy& strategy, RunResult* result,
+             const Progress& progress) {
   const auto t0 = std::chrono::steady_clock::now();
   if (const auto errors = model.station.Validate(); !errors.empty()) {
     std::string all;
@@ -17,7 +24,7 @@ RunResult Run(const ModelConfig& model, const Inputs& in, dispatch::Strategy& st
   const TimeAxis& axis = in.axis;
   const std::int64_t n = axis.count;
   const std::size_t np = model.station.phases.size();
-  RunResult r;
+  RunResult& r = *result;
   r.axis = axis;
   r.strategy = std::string(strategy.name());
   r.foresight = strategy.foresight();
@@ -27,6 +34,12 @@ RunResult Run(const ModelConfig& model, const Inputs& in, dispatch::Strategy& st
                   &r.commissioned_mwh}) {
     s->resize(n);
   }
+  r.phase_names.clear();
+  r.phase_discharged_stored_mwh.clear();
+  r.clipped_steps = 0;
+  r.clipped_mwh = 0.0;
+  r.standby_charge_mwh = 0.0;
+  r.import_over_limit_steps = 0;
   r.pv_mw = in.pv_mw;
   r.load_mw = in.load_mw;
   r.price_yuan_per_mwh = in.price_yuan_per_mwh;
@@ -46,15 +59,23 @@ RunResult Run(const ModelConfig& model, const Inputs& in, dispatch::Strategy& st
   const double dt_h = axis.dt_h();
   const double eta_d = model.station.eta_discharge;
   const std::int64_t progress_every = std::max<std::int64_t>(1, n / 100);
+  int sod = axis.LocalSecondOfDay(0), month = axis.LocalMonth(0);
   for (std::int64_t k = 0; k < n; ++k) {
+    if (k > 0) {  // advance the local clock; the calendar only at midnight
+      sod += axis.step_s;
+      if (sod >= 86400) {
+        sod = axis.LocalSecondOfDay(k);
+        month = axis.LocalMonth(k);
+      }
+    }
     const storage::StepLimits lim = station.BeginStep(k);
     // Phases in service at the start hold the initial energy; later ones are commissioned.
     if (k == 0) r.initial_stored_mwh = lim.commissioned_mwh;
 
     dispatch::Observation obs;
     obs.step = k;
-    obs.local_second_of_day = axis.LocalSecondOfDay(k);
-    obs.local_month = axis.LocalMonth(k);
+    obs.local_second_of_day = sod;
+    obs.local_month = month;
     obs.dt_h = dt_h;
     obs.pv_mw = in.pv_mw[k];
     obs.load_mw = in.load_mw[k];
@@ -120,7 +141,6 @@ RunResult Run(const ModelConfig& model, const Inputs& in, dispatch::Strategy& st
   }
   for (std::size_t i = 0; i < np; ++i) r.phase_discharged_stored_mwh.push_back(station.phase_discharged_stored_mwh(i));
   r.engine_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  return r;
 }
 
 }  // namespace essim::engine

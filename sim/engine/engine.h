@@ -71,4 +71,9 @@ using Progress = std::function<void(std::int64_t, std::int64_t)>;
 RunResult Run(const ModelConfig& model, const Inputs& inputs, dispatch::Strategy& strategy,
               const Progress& progress = {});
 
+//! As Run, writing into `result` and reusing its buffers when their sizes match (no
+//! allocation or first-touch page faults for repeated runs, as in sweeps).
+void RunInto(const ModelConfig& model, const Inputs& inputs, dispatch::Strategy& strategy, RunResult* result,
+             const Progress& progress = {});
+
 }  // namespace essim::engine

@@ -9,27 +9,28 @@
 namespace essim::io {
 
 std::string TimeseriesCsv(const engine::RunResult& r) {
-  std::string out;
+  fmt::memory_buffer out;
   const std::int64_t n = r.axis.count;
   out.reserve(static_cast<std::size_t>(n) * (200 + 16 * r.phase_names.size()));
-  out += "time,pv_mw,curtailed_mw,load_mw,aux_mw,setpoint_mw,charge_mw,discharge_mw,export_mw,import_mw,"
-         "price_yuan_per_mwh,soc_mwh,station_loss_mw,charge_loss_mw,discharge_loss_mw,self_discharge_loss_mw";
-  for (const auto& p : r.phase_names) out += fmt::format(",soc_mwh[{}]", p);
-  out += '\n';
+  auto put = [&out](std::string_view s) { out.append(s.data(), s.data() + s.size()); };
+  put("time,pv_mw,curtailed_mw,load_mw,aux_mw,setpoint_mw,charge_mw,discharge_mw,export_mw,import_mw,"
+         "price_yuan_per_mwh,soc_mwh,station_loss_mw,charge_loss_mw,discharge_loss_mw,self_discharge_loss_mw");
+  for (const auto& p : r.phase_names) fmt::format_to(std::back_inserter(out), ",soc_mwh[{}]", p);
+  put("\n");
   char ts[25];
   auto buf = std::back_inserter(out);
   for (std::int64_t k = 0; k < n; ++k) {
     FormatIsoTimeTo(r.axis.TimeAt(k), r.axis.utc_offset_s, ts);
-    out.append(ts, 25);
+    out.append(ts, ts + 25);
     // Shortest round-trip representation: the CSV reproduces the doubles exactly.
     fmt::format_to(buf, ",{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}", r.pv_mw[k], r.curtailed_mw[k], r.load_mw[k],
                    r.aux_mw[k], r.setpoint_mw[k], r.charge_mw[k], r.discharge_mw[k], r.export_mw[k], r.import_mw[k],
                    r.price_yuan_per_mwh[k], r.soc_mwh[k], r.station_loss_mw[k], r.charge_loss_mw[k],
                    r.discharge_loss_mw[k], r.self_discharge_loss_mw[k]);
     for (Eigen::Index p = 0; p < r.phase_soc_mwh.cols(); ++p) fmt::format_to(buf, ",{}", r.phase_soc_mwh(k, p));
-    out += '\n';
+    put("\n");
   }
-  return out;
+  return fmt::to_string(out);
 }
 
 nlohmann::json SummaryJson(const Scenario& sc, const engine::RunResult& r, const engine::Kpis& k, const Timings& t) {

@@ -152,7 +152,7 @@ std::vector<Section> Build() {
                }});
   s.push_back({"dispatch.absorb_curtailment", "Charge whatever PV the export limit would curtail; discharge stored energy evenly over a window, or when the price is high.",
                {
-                   {.name = "discharge_window", .type = FT::kClockRange, .default_text = "18:00-22:00", .doc = "local window over which stored energy is spread evenly"},
+                   {.name = "discharge_window", .type = FT::kClockRange, .default_text = "18:00-22:00", .doc = "local window over which stored energy is spread evenly; `none` for no window"},
                    {.name = "discharge_above", .type = FT::kQuantity, .dim = Dim::kPrice, .doc = "also discharge outside the window when price >= this"},
                    {.name = "charge_below", .type = FT::kQuantity, .dim = Dim::kPrice, .doc = "also charge from any PV surplus when price <= this"},
                    {.name = "discharge_power", .type = FT::kQuantity, .dim = Dim::kPower, .doc = "cap on discharge (absent: rated)", .lo = 0, .lo_open = true},
