@@ -127,8 +127,10 @@ int Main(int argc, char** argv) {
     const bool show_progress = !json_out && !quiet && ::isatty(STDERR_FILENO);
     engine::Progress progress;
     if (show_progress) {
-      progress = [](std::int64_t done, std::int64_t total) {
-        if (total < 200000) return;  // short runs finish before a bar is worth drawing
+      // Only runs that have already taken a while get a progress line.
+      progress = [t0 = std::chrono::steady_clock::now(), shown = false](std::int64_t done, std::int64_t total) mutable {
+        if (!shown && Since(t0) < 0.5) return;
+        shown = true;
         std::fprintf(stderr, "\rsimulating %3d %%", static_cast<int>(100 * done / total));
         if (done == total) std::fprintf(stderr, "\n");
       };

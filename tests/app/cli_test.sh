@@ -53,7 +53,7 @@ check "unknown command exits 2" test $? -eq 2
 # The README's scenario reference is generated: it must equal `essim reference`.
 "$ESSIM" reference > "$tmp/ref.md"
 sed -n '/<!-- BEGIN SCENARIO REFERENCE/,/<!-- END SCENARIO REFERENCE/p' README.md | sed '1d;$d' > "$tmp/readme-ref.md"
-check "README scenario reference is current (regenerate with: build/essim reference)" diff -q "$tmp/ref.md" "$tmp/readme-ref.md"
+check "README scenario reference is current (regenerate: tools/update_readme_reference.sh)" diff -q "$tmp/ref.md" "$tmp/readme-ref.md"
 
 echo "cli: $passes passed, $fails failed"
 test "$fails" -eq 0

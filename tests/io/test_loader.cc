@@ -2,6 +2,8 @@
 // validated like the file.
 #include <boost/test/unit_test.hpp>
 
+#include <cmath>
+
 #include "sim/io/scenario.h"
 #include "tests/io/test_support.h"
 
@@ -140,6 +142,38 @@ dispatch: {strategy: idle}
   BOOST_TEST(sc.model.grid.allow_grid_charging);
   BOOST_TEST((sc.export_limit.kind == SeriesSpec::Kind::kAbsent));
   BOOST_TEST(sc.model.station.phases[0].in_service_unix_s < sc.axis.start_unix_s);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(loader_series)
+
+BOOST_AUTO_TEST_CASE(csv_price_load_and_import_limit) {
+  const Scenario sc = LoadScenario(Src("tests/data/csv-inputs.yaml"));
+  const engine::Inputs in = BuildInputs(sc);
+  BOOST_TEST_REQUIRE(in.axis.count == 96);
+  // Hourly rows held over the four 15-minute steps of each hour.
+  for (int h = 0; h < 24; ++h) {
+    for (int q = 0; q < 4; ++q) {
+      const int k = 4 * h + q;
+      BOOST_TEST(in.load_mw[k] == 50.0 + h);
+      BOOST_TEST(in.import_limit_mw[k] == (h < 6 ? 80.0 : 200.0));
+      // 20 is raised to the 40 floor, 700 lowered to the 650 cap.
+      const double expect = (h >= 10 && h < 16) ? 40.0 : ((h >= 18 && h < 22) ? 650.0 : 300.0);
+      BOOST_TEST(in.price_yuan_per_mwh[k] == expect);
+    }
+  }
+  BOOST_TEST(std::isinf(in.export_limit_mw[0]) == false);  // small.yaml: constant 150 MW
+  BOOST_TEST(in.export_limit_mw[0] == 150.0);
+}
+
+BOOST_AUTO_TEST_CASE(pv_scaling_to_a_stated_capacity) {
+  LoadOptions o;
+  o.sets = {"pv.rated=250 MW", "pv.scale_to=500 MW"};
+  const Scenario sc = LoadScenario(Src("tests/data/small.yaml"), o);
+  const engine::Inputs in = BuildInputs(sc);
+  // pv-day.csv at 12:00 is 243.7 MW; scaled ×2.
+  BOOST_TEST(in.pv_mw[48] == 487.4, boost::test_tools::tolerance(1e-12));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
