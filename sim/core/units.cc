@@ -3,6 +3,7 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <iterator>
 
 #include <fmt/format.h>
 
@@ -73,73 +74,35 @@ std::string_view Trim(std::string_view s) {
 
 }  // namespace
 
-std::string_view CanonicalUnit(Dim dim) {
-  switch (dim) {
-    case Dim::kNumber: return "";
-    case Dim::kPower: return "MW";
-    case Dim::kEnergy: return "MWh";
-    case Dim::kDuration: return "s";
-    case Dim::kAngle: return "deg";
-    case Dim::kFraction: return "%";
-    case Dim::kPrice: return "yuan/MWh";
-    case Dim::kCapacityPrice: return "yuan/kW/yr";
-    case Dim::kLength: return "m";
-    case Dim::kRampRate: return "MW/min";
-    case Dim::kRatePerDay: return "%/day";
-  }
-  return "";
-}
+namespace {
 
-std::string_view AllowedUnits(Dim dim) {
-  switch (dim) {
-    case Dim::kNumber: return "none (a bare number)";
-    case Dim::kPower: return "W, kW, MW, GW";
-    case Dim::kEnergy: return "Wh, kWh, MWh, GWh";
-    case Dim::kDuration: return "s, min, h, d";
-    case Dim::kAngle: return "deg";
-    case Dim::kFraction: return "%";
-    case Dim::kPrice: return "yuan/MWh, yuan/kWh";
-    case Dim::kCapacityPrice: return "yuan/kW/yr, yuan/MW/yr";
-    case Dim::kLength: return "m, km";
-    case Dim::kRampRate: return "MW/s, MW/min, MW/h";
-    case Dim::kRatePerDay: return "%/day, %/month, %/yr";
-  }
-  return "";
-}
+// One row per Dim, in enum order: canonical unit, accepted units, example, name.
+struct DimInfo {
+  std::string_view canonical, allowed, example, name;
+};
+constexpr DimInfo kDimInfo[] = {
+    {"", "none (a bare number)", "1.5", "number"},
+    {"MW", "W, kW, MW, GW", "500 MW", "power"},
+    {"MWh", "Wh, kWh, MWh, GWh", "1000 MWh", "energy"},
+    {"s", "s, min, h, d", "15 min", "duration"},
+    {"deg", "deg", "35 deg", "angle"},
+    {"%", "%", "95 %", "fraction"},
+    {"yuan/MWh", "yuan/MWh, yuan/kWh", "300 yuan/MWh", "energy price"},
+    {"yuan/kW/yr", "yuan/kW/yr, yuan/MW/yr", "330 yuan/kW/yr", "capacity price"},
+    {"m", "m, km", "1600 m", "length"},
+    {"MW/min", "MW/s, MW/min, MW/h", "100 MW/min", "ramp rate"},
+    {"%/day", "%/day, %/month, %/yr", "0.1 %/day", "rate"},
+};
+static_assert(std::size(kDimInfo) == static_cast<std::size_t>(Dim::kRatePerDay) + 1, "one row per Dim");
 
-std::string_view ExampleValue(Dim dim) {
-  switch (dim) {
-    case Dim::kNumber: return "1.5";
-    case Dim::kPower: return "500 MW";
-    case Dim::kEnergy: return "1000 MWh";
-    case Dim::kDuration: return "15 min";
-    case Dim::kAngle: return "35 deg";
-    case Dim::kFraction: return "95 %";
-    case Dim::kPrice: return "300 yuan/MWh";
-    case Dim::kCapacityPrice: return "330 yuan/kW/yr";
-    case Dim::kLength: return "1600 m";
-    case Dim::kRampRate: return "100 MW/min";
-    case Dim::kRatePerDay: return "0.1 %/day";
-  }
-  return "";
-}
+const DimInfo& Info(Dim dim) { return kDimInfo[static_cast<std::size_t>(dim)]; }
 
-std::string_view DimName(Dim dim) {
-  switch (dim) {
-    case Dim::kNumber: return "number";
-    case Dim::kPower: return "power";
-    case Dim::kEnergy: return "energy";
-    case Dim::kDuration: return "duration";
-    case Dim::kAngle: return "angle";
-    case Dim::kFraction: return "fraction";
-    case Dim::kPrice: return "energy price";
-    case Dim::kCapacityPrice: return "capacity price";
-    case Dim::kLength: return "length";
-    case Dim::kRampRate: return "ramp rate";
-    case Dim::kRatePerDay: return "rate";
-  }
-  return "";
-}
+}  // namespace
+
+std::string_view CanonicalUnit(Dim dim) { return Info(dim).canonical; }
+std::string_view AllowedUnits(Dim dim) { return Info(dim).allowed; }
+std::string_view ExampleValue(Dim dim) { return Info(dim).example; }
+std::string_view DimName(Dim dim) { return Info(dim).name; }
 
 std::optional<double> ParseNumber(std::string_view text, std::string* error) {
   std::string_view s = Trim(text);
