@@ -54,7 +54,7 @@ RunOutcome RunScenario(const std::string& path, const io::LoadOptions& options, 
   o.scenario = io::LoadScenario(path, options);
   o.timings.load_s = Since(t0);
   const auto t1 = std::chrono::steady_clock::now();
-  const engine::Inputs inputs = io::BuildInputs(o.scenario);
+  const engine::Inputs inputs = io::BuildInputs(o.scenario, o.scenario.pv_detail ? &o.pv_detail : nullptr);
   o.timings.inputs_s = Since(t1);
   spdlog::info("loaded {}: {} steps, {} phases, strategy {}", path, o.scenario.axis.count,
                o.scenario.model.station.phases.size(), o.scenario.dispatch.strategy);
@@ -137,7 +137,7 @@ int Main(int argc, char** argv) {
     }
     RunOutcome o = RunScenario(scenario, options, progress);
     const std::string dir = out_dir.empty() ? o.scenario.output_dir : out_dir;
-    io::WriteOutputs(dir, o.scenario, o.result, o.kpis, &o.timings);
+    io::WriteOutputs(dir, o.scenario, o.result, o.kpis, &o.timings, &o.pv_detail);
     if (json_out) {
       std::cout << io::SummaryJson(o.scenario, o.result, o.kpis, o.timings).dump() << "\n";
     } else if (!quiet) {

@@ -22,6 +22,7 @@ struct RunOutcome {
   engine::RunResult result;
   engine::Kpis kpis;
   io::Timings timings;
+  io::PvDetail pv_detail;  //!< filled when the scenario asks for PV detail
 };
 
 //! Loads, builds inputs, runs the scenario's strategy and computes KPIs (no files).

@@ -37,6 +37,10 @@ constexpr std::array kCapacityPriceUnits{UnitFactor{"yuan/kW/yr", 1.0},
 constexpr std::array kLengthUnits{UnitFactor{"m", 1.0}, UnitFactor{"km", 1e3}};
 constexpr std::array kRampUnits{UnitFactor{"MW/s", 60.0}, UnitFactor{"MW/min", 1.0},
                                 UnitFactor{"MW/h", 1.0, 60.0}};
+constexpr std::array kTemperatureUnits{UnitFactor{"degC", 1.0, 1.0}, UnitFactor{"°C", 1.0, 1.0}};
+constexpr std::array kSpeedUnits{UnitFactor{"m/s", 1.0, 1.0}, UnitFactor{"km/h", 1.0, 3.6}};
+constexpr std::array kTempCoefficientUnits{UnitFactor{"%/degC", 1.0, 100.0}, UnitFactor{"%/K", 1.0, 100.0},
+                                           UnitFactor{"1/K", 1.0, 1.0}};
 constexpr std::array kRateUnits{UnitFactor{"%/day", 1.0, 100.0},
                                 UnitFactor{"%/month", 1.0, 100.0 * kDaysPerMonth},
                                 UnitFactor{"%/yr", 1.0, 100.0 * kDaysPerYear}};
@@ -62,6 +66,9 @@ std::optional<UnitFactor> FactorFor(Dim dim, std::string_view unit) {
     case Dim::kLength: return Lookup(kLengthUnits, unit);
     case Dim::kRampRate: return Lookup(kRampUnits, unit);
     case Dim::kRatePerDay: return Lookup(kRateUnits, unit);
+    case Dim::kTemperature: return Lookup(kTemperatureUnits, unit);
+    case Dim::kSpeed: return Lookup(kSpeedUnits, unit);
+    case Dim::kTempCoefficient: return Lookup(kTempCoefficientUnits, unit);
   }
   return std::nullopt;
 }
@@ -92,8 +99,11 @@ constexpr DimInfo kDimInfo[] = {
     {"m", "m, km", "1600 m", "length"},
     {"MW/min", "MW/s, MW/min, MW/h", "100 MW/min", "ramp rate"},
     {"%/day", "%/day, %/month, %/yr", "0.1 %/day", "rate"},
+    {"degC", "degC", "25 degC", "temperature"},
+    {"m/s", "m/s, km/h", "3 m/s", "speed"},
+    {"%/degC", "%/degC, %/K, 1/K", "-0.35 %/degC", "temperature coefficient"},
 };
-static_assert(std::size(kDimInfo) == static_cast<std::size_t>(Dim::kRatePerDay) + 1, "one row per Dim");
+static_assert(std::size(kDimInfo) == static_cast<std::size_t>(Dim::kTempCoefficient) + 1, "one row per Dim");
 
 const DimInfo& Info(Dim dim) { return kDimInfo[static_cast<std::size_t>(dim)]; }
 
@@ -177,6 +187,7 @@ std::optional<double> ParseQuantity(std::string_view text, Dim dim, std::string*
 std::string FormatQuantity(double value, Dim dim) {
   if (dim == Dim::kFraction) return fmt::format("{:g} %", value * 100.0);
   if (dim == Dim::kRatePerDay) return fmt::format("{:g} %/day", value * 100.0);
+  if (dim == Dim::kTempCoefficient) return fmt::format("{:g} %/degC", value * 100.0);
   if (dim == Dim::kNumber) return fmt::format("{:g}", value);
   return fmt::format("{:g} {}", value, CanonicalUnit(dim));
 }

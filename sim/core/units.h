@@ -21,6 +21,9 @@ enum class Dim {
   kLength,         //!< m
   kRampRate,       //!< MW/min
   kRatePerDay,     //!< fraction per day (1 = 100 %/day)
+  kTemperature,    //!< °C
+  kSpeed,          //!< m/s
+  kTempCoefficient,  //!< fraction per °C (1 = 100 %/°C)
 };
 
 //! Canonical unit of a dimension, e.g. "MW".

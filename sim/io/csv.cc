@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cmath>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <vector>
 
@@ -38,17 +39,19 @@ void Split(std::string_view line, std::vector<std::string_view>* fields, std::ve
 
 }  // namespace
 
-std::optional<Series> ReadCsvSeries(const CsvRequest& req, const TimeAxis& axis, SourceSet* sources,
-                                    Diagnostics* diags) {
-  std::ifstream in(req.path, std::ios::binary);
+std::optional<CsvTable> ReadCsvTable(const std::string& path, const std::vector<std::string>& wanted,
+                                     std::size_t required, double lo, const SourceMark& from,
+                                     const std::string& key_path, const TimeAxis& axis, SourceSet* sources,
+                                     Diagnostics* diags) {
+  std::ifstream in(path, std::ios::binary);
   if (!in) {
-    diags->Add(req.from, req.key_path, fmt::format("cannot read CSV file \"{}\": no such file or not readable", req.path));
+    diags->Add(from, key_path, fmt::format("cannot read CSV file \"{}\": no such file or not readable", path));
     return std::nullopt;
   }
   std::stringstream ss;
   ss << in.rdbuf();
   const std::string text = ss.str();
-  const std::string& file = req.path;
+  const std::string& file = path;
   const std::size_t diags_before = diags->size();
   struct AddSourceOnError {  // register the text only when a message will quote it
     SourceSet* sources;
@@ -60,20 +63,20 @@ std::optional<Series> ReadCsvSeries(const CsvRequest& req, const TimeAxis& axis,
       if (diags->size() > before) sources->Add(file, text);
     }
   } add_source{sources, diags, diags_before, file, text};
-  std::vector<int> rows;
 
+  CsvTable table;
+  table.columns.resize(wanted.size());
+  table.present.assign(wanted.size(), false);
   std::vector<std::string_view> fields;
   std::vector<int> cols;
-  std::vector<std::int64_t> times;
-  std::vector<double> values;
   int errors = 0;
   auto err = [&](int row, int col, std::string msg) {
-    if (errors++ < kMaxRowErrors) diags->Add(SourceMark{file, row, col}, req.key_path, std::move(msg));
+    if (errors++ < kMaxRowErrors) diags->Add(SourceMark{file, row, col}, key_path, std::move(msg));
   };
-
   std::size_t pos = 0;
   int row = 0;
-  int time_col = -1, value_col = -1;
+  int time_col = -1;
+  std::vector<int> col_index(wanted.size(), -1);
   std::size_t header_fields = 0;
   while (pos < text.size()) {
     std::size_t nl = text.find('\n', pos);
@@ -84,17 +87,26 @@ std::optional<Series> ReadCsvSeries(const CsvRequest& req, const TimeAxis& axis,
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (Trim(line).empty() || line.front() == '#') continue;
     Split(line, &fields, &cols);
-    if (time_col < 0 && value_col < 0 && header_fields == 0) {
+    if (header_fields == 0) {
       header_fields = fields.size();
       std::string names;
       for (std::size_t i = 0; i < fields.size(); ++i) {
         if (fields[i] == "time") time_col = static_cast<int>(i);
-        if (fields[i] == req.column) value_col = static_cast<int>(i);
+        for (std::size_t c = 0; c < wanted.size(); ++c) {
+          if (fields[i] == wanted[c]) col_index[c] = static_cast<int>(i);
+        }
         names += fmt::format("{}{}", i ? ", " : "", fields[i]);
       }
+      bool ok = time_col >= 0;
       if (time_col < 0) err(row, 1, fmt::format("expected a header with a \"time\" column, found: {}", names));
-      if (value_col < 0) err(row, 1, fmt::format("expected a header with the column \"{}\", found: {}", req.column, names));
-      if (time_col < 0 || value_col < 0) return std::nullopt;
+      for (std::size_t c = 0; c < required; ++c) {
+        if (col_index[c] < 0) {
+          err(row, 1, fmt::format("expected a header with the column \"{}\", found: {}", wanted[c], names));
+          ok = false;
+        }
+      }
+      if (!ok) return std::nullopt;
+      for (std::size_t c = 0; c < wanted.size(); ++c) table.present[c] = col_index[c] >= 0;
       continue;
     }
     if (fields.size() != header_fields) {
@@ -102,76 +114,88 @@ std::optional<Series> ReadCsvSeries(const CsvRequest& req, const TimeAxis& axis,
       continue;
     }
     std::string msg;
-    const auto tp = ParseIsoTime(fields[static_cast<std::size_t>(time_col)], &msg);
+    const auto tf = static_cast<std::size_t>(time_col);
+    const auto tp = ParseIsoTime(fields[tf], &msg);
     if (!tp) {
-      err(row, cols[static_cast<std::size_t>(time_col)], "time: " + msg);
+      err(row, cols[tf], "time: " + msg);
       continue;
     }
-    const auto v = ParseNumber(fields[static_cast<std::size_t>(value_col)], &msg);
-    if (!v) {
-      err(row, cols[static_cast<std::size_t>(value_col)], fmt::format("{}: {}", req.column, msg));
+    bool row_ok = true;
+    std::vector<double> vals(wanted.size(), std::numeric_limits<double>::quiet_NaN());
+    for (std::size_t c = 0; c < wanted.size() && row_ok; ++c) {
+      if (col_index[c] < 0) continue;
+      const auto ci = static_cast<std::size_t>(col_index[c]);
+      const auto v = ParseNumber(fields[ci], &msg);
+      if (!v) {
+        err(row, cols[ci], fmt::format("{}: {}", wanted[c], msg));
+        row_ok = false;
+      } else if (*v < lo) {
+        err(row, cols[ci], fmt::format("{}: expected a value >= {:g}, found {:g}", wanted[c], lo, *v));
+        row_ok = false;
+      } else {
+        vals[c] = *v;
+      }
+    }
+    if (!row_ok) continue;
+    if (!table.times.empty() && tp->unix_s <= table.times.back()) {
+      err(row, cols[tf], fmt::format("time: expected times strictly increasing, found {} {} the previous row", fields[tf],
+                                     tp->unix_s == table.times.back() ? "equal to (a duplicate of)" : "before"));
       continue;
     }
-    if (*v < req.lo) {
-      err(row, cols[static_cast<std::size_t>(value_col)], fmt::format("{}: expected a value >= {:g}, found {:g}", req.column, req.lo, *v));
-      continue;
-    }
-    if (!times.empty() && tp->unix_s <= times.back()) {
-      err(row, cols[static_cast<std::size_t>(time_col)],
-          fmt::format("time: expected times strictly increasing, found {} {} the previous row", fields[static_cast<std::size_t>(time_col)],
-                      tp->unix_s == times.back() ? "equal to (a duplicate of)" : "before"));
-      continue;
-    }
-    times.push_back(tp->unix_s);
-    values.push_back(*v);
-    rows.push_back(row);
-    if (times.size() >= 3) {
-      const std::int64_t s0 = times[1] - times[0];
-      const std::int64_t s = times.back() - times[times.size() - 2];
+    table.times.push_back(tp->unix_s);
+    table.rows.push_back(row);
+    for (std::size_t c = 0; c < wanted.size(); ++c) table.columns[c].push_back(vals[c]);
+    const std::size_t nt = table.times.size();
+    if (nt >= 3) {
+      const std::int64_t s0 = table.times[1] - table.times[0];
+      const std::int64_t s = table.times[nt - 1] - table.times[nt - 2];
       if (s != s0) {
-        err(row, cols[static_cast<std::size_t>(time_col)],
-            fmt::format("time: expected a regular step of {} s, found a step of {} s (a gap or irregular row)", s0, s));
+        err(row, cols[tf], fmt::format("time: expected a regular step of {} s, found a step of {} s (a gap or irregular row)", s0, s));
       }
     }
   }
   if (header_fields == 0) {
-    diags->Add(SourceMark{file, 1, 1}, req.key_path, "expected a CSV header and rows, found an empty file");
+    diags->Add(SourceMark{file, 1, 1}, key_path, "expected a CSV header and rows, found an empty file");
     return std::nullopt;
   }
   if (errors > kMaxRowErrors) {
-    diags->Add(SourceMark{file, 0, 0}, req.key_path, fmt::format("{} more problems in this file not shown", errors - kMaxRowErrors));
+    diags->Add(SourceMark{file, 0, 0}, key_path, fmt::format("{} more problems in this file not shown", errors - kMaxRowErrors));
   }
   if (errors > 0) return std::nullopt;
-  if (times.size() < 2) {
-    diags->Add(SourceMark{file, row, 1}, req.key_path, fmt::format("expected at least 2 data rows, found {}", times.size()));
+  if (table.times.size() < 2) {
+    diags->Add(SourceMark{file, row, 1}, key_path, fmt::format("expected at least 2 data rows, found {}", table.times.size()));
     return std::nullopt;
   }
-  const std::int64_t step = times[1] - times[0];
-  const std::int64_t run_step = axis.step_s;
-  const std::int64_t first = times.front(), end = times.back() + step;
-  const SourceMark whole{file, rows.front(), 1};
+  table.step_s = table.times[1] - table.times[0];
+  const std::int64_t step = table.step_s, run_step = axis.step_s;
+  const std::int64_t first = table.times.front(), end = table.times.back() + step;
+  const SourceMark whole{file, table.rows.front(), 1};
   auto when = [&](std::int64_t t) { return FormatIsoTime(t, axis.utc_offset_s); };
   if (step % run_step != 0 && run_step % step != 0) {
-    diags->Add(whole, req.key_path, fmt::format("expected a step that divides or is a multiple of the run step ({} s), found {} s", run_step, step));
+    diags->Add(whole, key_path, fmt::format("expected a step that divides or is a multiple of the run step ({} s), found {} s", run_step, step));
     return std::nullopt;
   }
   if (first > axis.start_unix_s || end < axis.EndTime()) {
-    diags->Add(SourceMark{file, first > axis.start_unix_s ? rows.front() : rows.back(), 1}, req.key_path, fmt::format("expected data covering the run {} to {}, found {} to {}", when(axis.start_unix_s),
-                                                when(axis.EndTime()), when(first), when(end)));
+    diags->Add(SourceMark{file, first > axis.start_unix_s ? table.rows.front() : table.rows.back(), 1}, key_path,
+               fmt::format("expected data covering the run {} to {}, found {} to {}", when(axis.start_unix_s),
+                           when(axis.EndTime()), when(first), when(end)));
     return std::nullopt;
   }
   const std::int64_t grid = std::min(step, run_step);
   if ((axis.start_unix_s - first) % grid != 0) {
-    diags->Add(whole, req.key_path, fmt::format("expected rows aligned with the run's steps (start {}), found rows offset by {} s",
-                                                when(axis.start_unix_s), (axis.start_unix_s - first) % grid));
+    diags->Add(whole, key_path, fmt::format("expected rows aligned with the run's steps (start {}), found rows offset by {} s",
+                                            when(axis.start_unix_s), (axis.start_unix_s - first) % grid));
     return std::nullopt;
   }
+  return table;
+}
+
+Series AlignColumn(const CsvTable& table, std::size_t column, const TimeAxis& axis) {
+  const auto& values = table.columns[column];
+  const std::int64_t step = table.step_s, run_step = axis.step_s, first = table.times.front();
   Series out(axis.count);
   if (step >= run_step) {
-    for (std::int64_t k = 0; k < axis.count; ++k) {
-      const std::int64_t idx = (axis.TimeAt(k) - first) / step;
-      out[k] = values[static_cast<std::size_t>(idx)];
-    }
+    for (std::int64_t k = 0; k < axis.count; ++k) out[k] = values[static_cast<std::size_t>((axis.TimeAt(k) - first) / step)];
   } else {
     const std::int64_t per = run_step / step;
     for (std::int64_t k = 0; k < axis.count; ++k) {
@@ -182,6 +206,13 @@ std::optional<Series> ReadCsvSeries(const CsvRequest& req, const TimeAxis& axis,
     }
   }
   return out;
+}
+
+std::optional<Series> ReadCsvSeries(const CsvRequest& req, const TimeAxis& axis, SourceSet* sources,
+                                    Diagnostics* diags) {
+  const auto table = ReadCsvTable(req.path, {req.column}, 1, req.lo, req.from, req.key_path, axis, sources, diags);
+  if (!table) return std::nullopt;
+  return AlignColumn(*table, 0, axis);
 }
 
 }  // namespace essim::io

@@ -3,7 +3,9 @@
 #pragma once
 
 #include <optional>
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "sim/core/series.h"
 #include "sim/core/time.h"
@@ -19,6 +21,25 @@ struct CsvRequest {
   SourceMark from;        //!< mark of the key that names the file
   std::string key_path;   //!< e.g. "pv.path"
 };
+
+//! A regular time table read from CSV: one row per time, columns by request order.
+struct CsvTable {
+  std::vector<std::int64_t> times;            //!< row start times, Unix s (regular)
+  std::vector<std::vector<double>> columns;   //!< one vector per requested column (NaN if absent)
+  std::vector<bool> present;                  //!< whether each requested column was in the file
+  std::vector<int> rows;                      //!< file line of each row
+  std::int64_t step_s = 0;
+};
+
+//! Reads `columns` (the first `required` of them must exist) from a CSV with a `time`
+//! column; checks rows, regular steps and coverage of the axis. Problems go to diags.
+std::optional<CsvTable> ReadCsvTable(const std::string& path, const std::vector<std::string>& columns,
+                                     std::size_t required, double lo, const SourceMark& from,
+                                     const std::string& key_path, const TimeAxis& axis, SourceSet* sources,
+                                     Diagnostics* diags);
+
+//! Aligns a column to the axis: equal step one to one, coarser held, finer averaged.
+Series AlignColumn(const CsvTable& table, std::size_t column, const TimeAxis& axis);
 
 //! Reads the file and aligns it to the axis: same step maps one to one; a coarser
 //! step is held over the finer run steps; a finer step is averaged. Problems (missing

@@ -8,7 +8,7 @@
 
 namespace essim::io {
 
-std::string TimeseriesCsv(const engine::RunResult& r) {
+std::string TimeseriesCsv(const engine::RunResult& r, const PvDetail* pv) {
   fmt::memory_buffer out;
   const std::int64_t n = r.axis.count;
   out.reserve(static_cast<std::size_t>(n) * (200 + 16 * r.phase_names.size()));
@@ -16,6 +16,12 @@ std::string TimeseriesCsv(const engine::RunResult& r) {
   put("time,pv_mw,curtailed_mw,load_mw,aux_mw,setpoint_mw,charge_mw,discharge_mw,export_mw,import_mw,"
          "price_yuan_per_mwh,soc_mwh,station_loss_mw,charge_loss_mw,discharge_loss_mw,self_discharge_loss_mw");
   for (const auto& p : r.phase_names) fmt::format_to(std::back_inserter(out), ",soc_mwh[{}]", p);
+  if (pv) {
+    put(",solar_zenith_deg,solar_azimuth_deg");
+    for (const char* col : {"aoi_deg", "poa_w_m2", "cell_temp_c", "pv_dc_mw", "pv_ac_mw"}) {
+      for (const auto& name : pv->plant_names) fmt::format_to(std::back_inserter(out), ",{}[{}]", col, name);
+    }
+  }
   put("\n");
   char ts[25];
   auto buf = std::back_inserter(out);
@@ -28,6 +34,14 @@ std::string TimeseriesCsv(const engine::RunResult& r) {
                    r.price_yuan_per_mwh[k], r.soc_mwh[k], r.station_loss_mw[k], r.charge_loss_mw[k],
                    r.discharge_loss_mw[k], r.self_discharge_loss_mw[k]);
     for (Eigen::Index p = 0; p < r.phase_soc_mwh.cols(); ++p) fmt::format_to(buf, ",{}", r.phase_soc_mwh(k, p));
+    if (pv) {
+      fmt::format_to(buf, ",{},{}", pv->sun.apparent_zenith_deg[k], pv->sun.azimuth_deg[k]);
+      for (const auto& pl : pv->plants) fmt::format_to(buf, ",{}", pl.aoi_deg[k]);
+      for (const auto& pl : pv->plants) fmt::format_to(buf, ",{}", pl.poa_w_m2[k]);
+      for (const auto& pl : pv->plants) fmt::format_to(buf, ",{}", pl.cell_temp_c[k]);
+      for (const auto& pl : pv->plants) fmt::format_to(buf, ",{}", pl.dc_mw[k]);
+      for (const auto& pl : pv->plants) fmt::format_to(buf, ",{}", pl.ac_mw[k]);
+    }
     put("\n");
   }
   return fmt::to_string(out);
@@ -92,10 +106,10 @@ nlohmann::json SummaryJson(const Scenario& sc, const engine::RunResult& r, const
 }
 
 void WriteOutputs(const std::string& dir, const Scenario& sc, const engine::RunResult& r, const engine::Kpis& k,
-                  Timings* t) {
+                  Timings* t, const PvDetail* pv) {
   const auto t0 = std::chrono::steady_clock::now();
   AtomicFileSet files(dir);
-  if (sc.write_timeseries) files.Write("timeseries.csv", TimeseriesCsv(r));
+  if (sc.write_timeseries) files.Write("timeseries.csv", TimeseriesCsv(r, sc.pv_detail ? pv : nullptr));
   t->output_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   t->total_s += t->output_s;
   files.Write("summary.json", SummaryJson(sc, r, k, *t).dump(2) + "\n");

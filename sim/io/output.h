@@ -17,14 +17,14 @@ struct Timings {
   double load_s = 0.0, inputs_s = 0.0, engine_s = 0.0, output_s = 0.0, total_s = 0.0;
 };
 
-//! The time series as CSV text.
-std::string TimeseriesCsv(const engine::RunResult& r);
+//! The time series as CSV text; with `pv`, sun angles and per-plant PV columns too.
+std::string TimeseriesCsv(const engine::RunResult& r, const PvDetail* pv = nullptr);
 
 //! The summary as JSON.
 nlohmann::json SummaryJson(const Scenario& sc, const engine::RunResult& r, const engine::Kpis& k, const Timings& t);
 
 //! Writes timeseries.csv (if enabled) and summary.json into `dir`, atomically.
 void WriteOutputs(const std::string& dir, const Scenario& sc, const engine::RunResult& r, const engine::Kpis& k,
-                  Timings* t);
+                  Timings* t, const PvDetail* pv = nullptr);
 
 }  // namespace essim::io

@@ -17,6 +17,7 @@ std::string Join(const std::vector<std::string>& v) {
 std::string ShowValue(double v, const Field& f) {
   if (f.type == FieldType::kRatio || f.dim == Dim::kFraction) return fmt::format("{:g} %", v * 100.0);
   if (f.dim == Dim::kRatePerDay) return fmt::format("{:g} %/day", v * 100.0);
+  if (f.dim == Dim::kTempCoefficient) return fmt::format("{:g} %/degC", v * 100.0);
   if (f.dim == Dim::kNumber) return fmt::format("{:g}", v);
   return fmt::format("{:g} {}", v, CanonicalUnit(f.dim));
 }

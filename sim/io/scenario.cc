@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <filesystem>
+#include <array>
 #include <set>
 
 #include <fmt/format.h>
@@ -12,6 +13,7 @@
 #include "sim/io/reader.h"
 #include "sim/io/schema.h"
 #include "sim/io/yaml_loader.h"
+#include "sim/pv/irradiance.h"
 
 namespace essim::io {
 namespace fs = std::filesystem;
@@ -264,6 +266,117 @@ void ReadDispatch(const MapReader& dr, Scenario* sc, Diagnostics* d) {
   }
 }
 
+
+// A list of 12 monthly values (or one value for every month when `scalar_ok`).
+std::optional<std::array<double, 12>> ReadMonthly(const Node* n, const std::string& path, const Field& item,
+                                                  bool scalar_ok, Diagnostics* d) {
+  if (!n) return std::nullopt;
+  std::array<double, 12> out{};
+  if (n->IsScalar() && scalar_ok) {
+    const auto v = ParseFieldQuantity(*n, item, path, d);
+    if (!v) return std::nullopt;
+    out.fill(*v);
+    return out;
+  }
+  if (!n->IsSequence() || n->items.size() != 12) {
+    d->Add(n->mark, path, fmt::format("expected {}12 monthly values (January to December), found {}",
+                                      scalar_ok ? "one value or " : "", n->Describe()));
+    return std::nullopt;
+  }
+  bool ok = true;
+  for (std::size_t i = 0; i < 12; ++i) {
+    const auto v = ParseFieldQuantity(n->items[i], item, fmt::format("{}[{}]", path, i), d);
+    if (v) out[i] = *v;
+    else ok = false;
+  }
+  if (!ok) return std::nullopt;
+  return out;
+}
+
+void ReadWeather(const MapReader& top, Scenario* sc, Diagnostics* d) {
+  MapReader wr(top.Get("weather"), "weather", SectionAt("weather"), d);
+  auto& w = sc->weather;
+  const auto source = wr.String("source");
+  w.csv = source && *source == "csv";
+  if (w.csv) {
+    if (const auto p = wr.String("path")) {
+      w.path = Resolve(wr.MarkOf("path"), *p);
+      w.mark = wr.MarkOf("path");
+      w.key_path = "weather.path";
+    } else {
+      wr.Error("path", "missing key \"path\" (required with source: csv)");
+    }
+  }
+  w.sun_at = wr.String("solar_position_at").value_or("midpoint") == "instant" ? pv::SunAt::kInstant : pv::SunAt::kMidpoint;
+  auto& syn = w.synthetic;
+  syn.seed = static_cast<std::uint64_t>(wr.Quantity("seed").value_or(7.0));
+  const Field tl{.name = "linke_turbidity", .type = FieldType::kNumber, .lo = 1.0, .hi = 10.0};
+  const Field temp{.name = "temperature", .type = FieldType::kQuantity, .dim = Dim::kTemperature, .lo = -60.0, .hi = 60.0};
+  const Field range{.name = "temperature_range", .type = FieldType::kQuantity, .dim = Dim::kTemperature, .lo = 0.0, .hi = 40.0};
+  if (auto v = ReadMonthly(wr.Get("linke_turbidity"), wr.PathOf("linke_turbidity"), tl, false, d)) syn.linke_turbidity = *v;
+  if (auto v = ReadMonthly(wr.Get("temperature_mean"), wr.PathOf("temperature_mean"), temp, false, d)) syn.temp_mean_c = *v;
+  if (auto v = ReadMonthly(wr.Get("temperature_range"), wr.PathOf("temperature_range"), range, false, d)) syn.temp_range_c = *v;
+  syn.wind_mean_m_s = wr.Quantity("wind_speed").value_or(syn.wind_mean_m_s);
+  syn.p_clear_stays_clear = wr.Quantity("clear_day_persistence").value_or(syn.p_clear_stays_clear);
+  syn.p_cloudy_stays_cloudy = wr.Quantity("cloudy_day_persistence").value_or(syn.p_cloudy_stays_cloudy);
+}
+
+void ReadPlants(const MapReader& pr, Scenario* sc, Diagnostics* d) {
+  const Node* list = pr.Get("plants");
+  if (!list) {
+    pr.Error("plants", "missing key \"plants\" (required with source: plants)");
+    return;
+  }
+  if (!list->IsSequence() || list->items.empty()) {
+    pr.Error("plants", fmt::format("expected a non-empty list of plants, found {}", list->Describe()));
+    return;
+  }
+  std::set<std::string> names;
+  for (std::size_t i = 0; i < list->items.size(); ++i) {
+    const std::string path = fmt::format("pv.plants[{}]", i);
+    MapReader r(&list->items[i], path, SectionAt("pv.plants[]"), d);
+    pv::PlantConfig p;
+    p.name = r.String("name").value_or(fmt::format("plant-{}", i + 1));
+    if (r.Has("name") && !names.insert(p.name).second) r.Error("name", fmt::format("expected a unique plant name, found \"{}\" again", p.name));
+    p.dc_capacity_mw = r.Quantity("dc_capacity").value_or(1.0);
+    p.dc_ac_ratio = r.Quantity("dc_ac_ratio").value_or(1.25);
+    MapReader m(r.Get("mounting"), r.PathOf("mounting"), SectionAt("pv.plants[].mounting"), d);
+    p.mounting = m.String("type").value_or("fixed") == "single_axis" ? pv::Mounting::kSingleAxis : pv::Mounting::kFixed;
+    p.tilt_deg = m.Quantity("tilt").value_or(35.0);
+    p.azimuth_deg = m.Quantity("azimuth").value_or(180.0);
+    p.axis_tilt_deg = m.Quantity("axis_tilt").value_or(0.0);
+    p.axis_azimuth_deg = m.Quantity("axis_azimuth").value_or(180.0);
+    p.max_angle_deg = m.Quantity("max_angle").value_or(60.0);
+    p.backtrack = m.Bool("backtrack").value_or(true);
+    p.gcr = m.Quantity("gcr").value_or(0.35);
+    const std::string sky = r.String("sky_model").value_or("perez");
+    p.sky = sky == "haydavies" ? pv::SkyModel::kHayDavies : (sky == "isotropic" ? pv::SkyModel::kIsotropic : pv::SkyModel::kPerez);
+    p.albedo = r.Quantity("albedo").value_or(0.25);
+    const std::string iam = r.String("iam").value_or("ashrae");
+    p.iam = iam == "physical" ? pv::IamModel::kPhysical : (iam == "none" ? pv::IamModel::kNone : pv::IamModel::kAshrae);
+    p.temp_model = r.String("temperature_model").value_or("sapm") == "faiman" ? pv::TempModel::kFaiman : pv::TempModel::kSapm;
+    p.sapm = pv::SapmParameterSet(r.String("sapm_parameters").value_or("open_rack_glass_glass"));
+    p.faiman_u0 = r.Quantity("faiman_u0").value_or(25.0);
+    p.faiman_u1 = r.Quantity("faiman_u1").value_or(6.84);
+    p.gamma_per_c = r.Quantity("temperature_coefficient").value_or(-0.0035);
+    p.inverter_eta_nom = r.Quantity("inverter_efficiency").value_or(0.96);
+    MapReader l(r.Get("losses"), r.PathOf("losses"), SectionAt("pv.plants[].losses"), d);
+    const Field soil{.name = "soiling", .type = FieldType::kRatio, .lo = 0, .hi = 1, .hi_open = true};
+    if (const Node* sn = l.Get("soiling")) {
+      if (auto v = ReadMonthly(sn, l.PathOf("soiling"), soil, true, d)) p.soiling = *v;
+    } else {
+      p.soiling.fill(0.02);
+    }
+    p.mismatch = l.Quantity("mismatch").value_or(0.02);
+    p.wiring = l.Quantity("wiring").value_or(0.02);
+    p.availability = l.Quantity("availability").value_or(0.0);
+    p.other = l.Quantity("other").value_or(0.0);
+    p.degradation_per_year = r.Quantity("degradation").value_or(0.005 / 365.2425) * 365.2425;
+    if (const auto t = r.Time("commissioned")) p.commissioned_unix_s = t->unix_s;
+    sc->plants.push_back(p);
+  }
+}
+
 }  // namespace
 
 Scenario LoadScenario(const std::string& path, const LoadOptions& options) {
@@ -334,7 +447,12 @@ Scenario LoadScenario(const std::string& path, const LoadOptions& options) {
     if (sc.pv_profile.scale_to_mw && !pr.Has("rated")) {
       pr.Error("scale_to", "expected \"rated\" too (the capacity the profile represents), found scale_to alone");
     }
-    if (source && *source == "csv") {
+    const std::string src = source.value_or("none");
+    for (const char* k : {"path", "column", "rated", "scale_to"}) {
+      if (src != "csv" && pr.Has(k)) pr.Error(k, fmt::format("expected no \"{}\" with source: {} (it belongs to source: csv)", k, src));
+    }
+    if (src != "plants" && pr.Has("plants")) pr.Error("plants", fmt::format("expected no \"plants\" with source: {} (set source: plants)", src));
+    if (src == "csv") {
       if (const auto p = pr.String("path")) {
         sc.pv.kind = SeriesSpec::Kind::kCsv;
         sc.pv.path = Resolve(pr.MarkOf("path"), *p);
@@ -344,10 +462,13 @@ Scenario LoadScenario(const std::string& path, const LoadOptions& options) {
       } else {
         pr.Error("path", "missing key \"path\" (required with source: csv)");
       }
-    } else if (source && pr.Has("path")) {
-      pr.Error("path", "expected no \"path\" with source: none (set source: csv)");
+    } else if (src == "plants") {
+      sc.pv_plants = true;
+      ReadPlants(pr, &sc, &d);
+      if (!top.Has("site")) top.Error("site", "missing key \"site\" (weather-driven PV needs the latitude and longitude)");
     }
   }
+  ReadWeather(top, &sc, &d);
 
   sc.load = ReadSeries(top, "load", "load");
 
@@ -393,13 +514,92 @@ Scenario LoadScenario(const std::string& path, const LoadOptions& options) {
     MapReader orr(top.Get("output"), "output", SectionAt("output"), &d);
     sc.output_dir = orr.String("dir").value_or("out/" + sc.name);
     sc.write_timeseries = orr.Bool("timeseries").value_or(true);
+    sc.pv_detail = orr.Bool("pv_detail").value_or(false);
+    if (sc.pv_detail && !sc.pv_plants) orr.Error("pv_detail", "expected pv.source: plants for PV detail, found no weather-driven plants");
   }
 
   d.ThrowIfAny(sources);
   return sc;
 }
 
-engine::Inputs BuildInputs(const Scenario& sc) {
+namespace {
+
+// Weather from CSV: irradiance held at a coarser step is shaped within each interval by
+// the clear-sky profile (clear-sky index held, interval mean kept); temperature and wind held.
+std::optional<pv::Weather> ReadWeatherCsv(const Scenario& sc, const pv::SunTerms& sun, const pv::SpaSite& site,
+                                          SourceSet* sources, Diagnostics* d) {
+  const std::vector<std::string> cols{"ghi_w_m2", "temp_air_c", "wind_speed_m_s", "dni_w_m2", "dhi_w_m2"};
+  auto table = ReadCsvTable(sc.weather.path, cols, 3, -1e300, sc.weather.mark, sc.weather.key_path, sc.axis, sources, d);
+  if (!table) return std::nullopt;
+  const std::int64_t step = table->step_s;
+  if (step < sc.axis.step_s) {
+    d->Add(SourceMark{sc.weather.path, table->rows.front(), 1}, sc.weather.key_path,
+           fmt::format("expected a weather step equal to the run step ({} s) or a multiple of it, found {} s", sc.axis.step_s, step));
+    return std::nullopt;
+  }
+  // Physical bounds, row by row.
+  const std::size_t before = d->size();
+  for (std::size_t i = 0; i < table->times.size(); ++i) {
+    const int row = table->rows[i];
+    auto bad = [&](const std::string& what) { d->Add(SourceMark{sc.weather.path, row, 1}, sc.weather.key_path, what); };
+    for (std::size_t c : {0u, 3u, 4u}) {
+      const double v = table->columns[c][i];
+      if (table->present[c] && v < 0.0) bad(fmt::format("{}: expected irradiance >= 0 W/m², found {:g}", cols[c], v));
+    }
+    if (table->columns[1][i] < -80.0 || table->columns[1][i] > 70.0) bad(fmt::format("temp_air_c: expected -80 to 70 °C, found {:g}", table->columns[1][i]));
+    if (table->columns[2][i] < 0.0) bad(fmt::format("wind_speed_m_s: expected >= 0 m/s, found {:g}", table->columns[2][i]));
+  }
+  if (d->size() > before) return std::nullopt;
+  if (table->present[3] != table->present[4]) {
+    d->Add(SourceMark{sc.weather.path, 1, 1}, sc.weather.key_path, "expected both dni_w_m2 and dhi_w_m2, or neither (then Erbs decomposition is used)");
+    return std::nullopt;
+  }
+  pv::Weather w;
+  w.temp_air_c = AlignColumn(*table, 1, sc.axis);
+  w.wind_speed_m_s = AlignColumn(*table, 2, sc.axis);
+  const bool has_components = table->present[3];
+  const Eigen::Index n = sc.axis.count;
+  w.ghi_w_m2 = AlignColumn(*table, 0, sc.axis);
+  w.dni_w_m2 = has_components ? AlignColumn(*table, 3, sc.axis) : Series::Constant(n, std::nan(""));
+  w.dhi_w_m2 = has_components ? AlignColumn(*table, 4, sc.axis) : Series::Constant(n, std::nan(""));
+  if (step > sc.axis.step_s) {
+    const double pressure = pv::AltitudeToPressure(site.elevation_m);
+    const std::int64_t per = step / sc.axis.step_s;
+    std::vector<pv::ClearSky> cs(static_cast<std::size_t>(n));
+    for (Eigen::Index k = 0; k < n; ++k) {
+      const int month = sc.axis.LocalMonth(k);
+      const double am_abs = sun.airmass_relative[k] * pressure / 101325.0;
+      cs[static_cast<std::size_t>(k)] = pv::IneichenPerez(sun.apparent_zenith_deg[k], am_abs,
+                                                          sc.weather.synthetic.linke_turbidity[static_cast<std::size_t>(month - 1)],
+                                                          site.elevation_m, sun.dni_extra_w_m2[k]);
+    }
+    for (Eigen::Index k0 = 0; k0 < n;) {
+      // The run steps inside one weather interval.
+      const std::int64_t interval = (sc.axis.TimeAt(k0) - table->times.front()) / step;
+      Eigen::Index k1 = k0;
+      while (k1 < n && (sc.axis.TimeAt(k1) - table->times.front()) / step == interval) ++k1;
+      auto shape = [&](Series* s, double pv::ClearSky::*field) {
+        double mean = 0.0;
+        for (Eigen::Index k = k0; k < k1; ++k) mean += cs[static_cast<std::size_t>(k)].*field;
+        mean /= static_cast<double>(per);
+        if (mean <= 1e-9) return;  // no clear-sky shape (night, sunrise edge): keep the held value
+        for (Eigen::Index k = k0; k < k1; ++k) (*s)[k] *= cs[static_cast<std::size_t>(k)].*field / mean;
+      };
+      shape(&w.ghi_w_m2, &pv::ClearSky::ghi);
+      if (has_components) {
+        shape(&w.dni_w_m2, &pv::ClearSky::dni);
+        shape(&w.dhi_w_m2, &pv::ClearSky::dhi);
+      }
+      k0 = k1;
+    }
+  }
+  if (!has_components) pv::DecomposeMissing(&w, sun);
+  return w;
+}
+
+}  // namespace
+
+engine::Inputs BuildInputs(const Scenario& sc, PvDetail* detail) {
   SourceSet sources;
   Diagnostics d;
   engine::Inputs in;
@@ -417,7 +617,27 @@ engine::Inputs BuildInputs(const Scenario& sc) {
     return Series::Zero(n);
   };
   const double inf = std::numeric_limits<double>::infinity();
-  in.pv_mw = pv::ScaleProfile(build(sc.pv, 0.0, 0.0), sc.pv_profile);
+  if (sc.pv_plants) {
+    const pv::SpaSite site{sc.latitude_deg, sc.longitude_deg, sc.altitude_m, pv::AltitudeToPressure(sc.altitude_m) / 100.0,
+                           12.0, 0.5667};
+    pv::SunTerms sun = pv::ComputeSunTerms(sc.axis, sc.weather.sun_at, site);
+    std::optional<pv::Weather> w = sc.weather.csv ? ReadWeatherCsv(sc, sun, site, &sources, &d)
+                                                  : pv::SynthesizeWeather(sc.weather.synthetic, sc.axis, sun, site);
+    if (w) {
+      pv::FleetResult fleet = pv::SimulateFleet(sc.plants, sc.axis, sun, *w);
+      in.pv_mw = std::move(fleet.ac_mw);
+      if (detail) {
+        detail->sun = std::move(sun);
+        detail->plant_names.clear();
+        for (const auto& p : sc.plants) detail->plant_names.push_back(p.name);
+        detail->plants = std::move(fleet.plants);
+      }
+    } else {
+      in.pv_mw = Series::Zero(n);
+    }
+  } else {
+    in.pv_mw = pv::ScaleProfile(build(sc.pv, 0.0, 0.0), sc.pv_profile);
+  }
   in.load_mw = build(sc.load, 0.0, 0.0);
   in.export_limit_mw = build(sc.export_limit, inf, 0.0);
   in.import_limit_mw = build(sc.import_limit, inf, 0.0);

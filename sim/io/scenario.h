@@ -11,7 +11,9 @@
 #include "sim/dispatch/rules.h"
 #include "sim/engine/engine.h"
 #include "sim/market/price.h"
+#include "sim/pv/plant.h"
 #include "sim/pv/profile.h"
+#include "sim/pv/weather.h"
 
 namespace essim::io {
 
@@ -35,6 +37,23 @@ struct PriceSpec {
   std::optional<double> cap_yuan_per_mwh;
 };
 
+//! Weather for weather-driven PV.
+struct WeatherSpec {
+  bool csv = false;                     //!< false: synthetic
+  std::string path;                     //!< CSV, resolved
+  SourceMark mark;
+  std::string key_path;
+  pv::SunAt sun_at = pv::SunAt::kMidpoint;
+  pv::SyntheticWeatherConfig synthetic;
+};
+
+//! Weather-driven PV detail for outputs (sun angles, per-plant series).
+struct PvDetail {
+  pv::SunTerms sun;
+  std::vector<std::string> plant_names;
+  std::vector<pv::PlantOutput> plants;
+};
+
 //! A loaded, validated scenario.
 struct Scenario {
   std::string file;          //!< the scenario file as given
@@ -43,14 +62,18 @@ struct Scenario {
   TimeAxis axis;
   double latitude_deg = 0.0, longitude_deg = 0.0, altitude_m = 0.0;
   bool has_site = false;
-  SeriesSpec pv;             //!< kAbsent = no PV
+  SeriesSpec pv;             //!< kAbsent = no PV (or plants below)
   pv::ProfileConfig pv_profile;
+  bool pv_plants = false;    //!< weather-driven plants instead of a profile
+  std::vector<pv::PlantConfig> plants;
+  WeatherSpec weather;
   SeriesSpec load, export_limit, import_limit;
   PriceSpec price;
   engine::ModelConfig model;
   dispatch::RuleConfig dispatch;
   std::string output_dir;
   bool write_timeseries = true;
+  bool pv_detail = false;
 };
 
 //! Options applied on top of the file.
@@ -62,7 +85,8 @@ struct LoadOptions {
 //! Loads and validates a scenario; throws ScenarioError listing every problem.
 Scenario LoadScenario(const std::string& path, const LoadOptions& options = {});
 
-//! Builds the run's input series (reads CSVs); throws ScenarioError for bad files.
-engine::Inputs BuildInputs(const Scenario& scenario);
+//! Builds the run's input series (reads CSVs, runs the PV fleet on its weather); throws
+//! ScenarioError for bad files. With `detail`, weather-driven PV detail is kept there.
+engine::Inputs BuildInputs(const Scenario& scenario, PvDetail* detail = nullptr);
 
 }  // namespace essim::io

@@ -31,6 +31,7 @@ std::vector<Section> Build() {
                    {.name = "extends", .type = FT::kPath, .doc = "a scenario this file is merged onto (mappings merge key by key, this file wins; lists are replaced whole)"},
                    {.name = "time", .type = FT::kSection, .required = true, .doc = "simulated period and step"},
                    {.name = "site", .type = FT::kSection, .doc = "location of the node"},
+                   {.name = "weather", .type = FT::kSection, .doc = "weather for weather-driven PV"},
                    {.name = "pv", .type = FT::kSection, .doc = "PV available at the node (absent: no PV)"},
                    {.name = "load", .type = FT::kSeries, .dim = Dim::kPower, .default_text = "0 MW", .doc = "local load at the node: a constant or a CSV series", .lo = 0},
                    {.name = "storage", .type = FT::kSection, .required = true, .doc = "the storage station"},
@@ -52,13 +53,65 @@ std::vector<Section> Build() {
                    {.name = "longitude", .type = FT::kQuantity, .dim = Dim::kAngle, .required = true, .doc = "east positive", .lo = -180, .hi = 180},
                    {.name = "altitude", .type = FT::kQuantity, .dim = Dim::kLength, .default_text = "0 m", .doc = "above sea level", .lo = -500, .hi = 9000},
                }});
-  s.push_back({"pv", "PV available at the node, as AC power of the whole fleet.",
+  s.push_back({"weather", "Weather for weather-driven PV (`pv.source: plants`): seeded synthetic weather for the site, or a CSV file.",
                {
-                   {.name = "source", .type = FT::kEnum, .default_text = "none", .doc = "`csv`: a measured or modelled AC profile; `none`: no PV", .choices = {"none", "csv"}},
+                   {.name = "source", .type = FT::kEnum, .default_text = "synthetic", .doc = "`synthetic` or `csv`", .choices = {"synthetic", "csv"}},
+                   {.name = "path", .type = FT::kPath, .doc = "CSV with `time, ghi_w_m2, dni_w_m2, dhi_w_m2, temp_air_c, wind_speed_m_s` (DNI and DHI optional: Erbs decomposition); its step equals the run step or is a multiple of it"},
+                   {.name = "solar_position_at", .type = FT::kEnum, .default_text = "midpoint", .doc = "where in each interval the sun is computed: `midpoint` (interval averages labelled by the interval start) or `instant`", .choices = {"midpoint", "instant"}},
+                   {.name = "seed", .type = FT::kInteger, .default_text = "7", .doc = "random seed of the synthetic weather (same seed, same weather)", .lo = 0, .hi = 9007199254740992.0},
+                   {.name = "linke_turbidity", .type = FT::kList, .doc = "12 monthly Linke turbidity values for the Ineichen-Perez clear sky (default: Hexi corridor, typical 2.8-4.0)"},
+                   {.name = "temperature_mean", .type = FT::kList, .doc = "12 monthly mean air temperatures, e.g. [-9.7 degC, ...] (default: Jiayuguan)"},
+                   {.name = "temperature_range", .type = FT::kList, .doc = "12 monthly mean daily ranges (max − min), degC (default 13-15 degC)"},
+                   {.name = "wind_speed", .type = FT::kQuantity, .dim = Dim::kSpeed, .default_text = "3.3 m/s", .doc = "mean wind speed at module height", .lo = 0},
+                   {.name = "clear_day_persistence", .type = FT::kRatio, .default_text = "76 %", .doc = "probability that a clear day follows a clear day (calibrated to Jiayuguan's ≈ 1650 kWh/m² GHI)", .lo = 0, .hi = 1},
+                   {.name = "cloudy_day_persistence", .type = FT::kRatio, .default_text = "55 %", .doc = "probability that a cloudy day follows a cloudy day", .lo = 0, .hi = 1},
+               }});
+  s.push_back({"pv", "PV available at the node: weather-driven plants, or a measured/modelled AC profile from CSV.",
+               {
+                   {.name = "source", .type = FT::kEnum, .default_text = "none", .doc = "`plants`: weather-driven plant models; `csv`: an AC profile; `none`: no PV", .choices = {"none", "csv", "plants"}},
+                   {.name = "plants", .type = FT::kList, .doc = "the fleet (with `source: plants`, see `pv.plants[]`)"},
                    {.name = "path", .type = FT::kPath, .doc = "CSV file (with `source: csv`)"},
-                   {.name = "column", .type = FT::kString, .default_text = "pv_mw", .doc = "value column, MW"},
-                   {.name = "rated", .type = FT::kQuantity, .dim = Dim::kPower, .doc = "capacity the profile represents", .lo = 0, .lo_open = true},
+                   {.name = "column", .type = FT::kString, .default_text = "pv_mw", .doc = "value column, MW (with `source: csv`)"},
+                   {.name = "rated", .type = FT::kQuantity, .dim = Dim::kPower, .doc = "capacity the CSV profile represents", .lo = 0, .lo_open = true},
                    {.name = "scale_to", .type = FT::kQuantity, .dim = Dim::kPower, .doc = "capacity to simulate: values × scale_to / rated", .lo = 0, .lo_open = true},
+               }});
+  s.push_back({"pv.plants[]", "One PV plant: PVWatts DC and inverter models on plane-of-array irradiance.",
+               {
+                   {.name = "name", .type = FT::kString, .required = true, .doc = "unique name (output columns `...[<name>]`)"},
+                   {.name = "dc_capacity", .type = FT::kQuantity, .dim = Dim::kPower, .required = true, .doc = "DC nameplate at STC", .lo = 0, .lo_open = true},
+                   {.name = "dc_ac_ratio", .type = FT::kNumber, .default_text = "1.25", .doc = "DC nameplate / inverter AC rating", .lo = 0.5, .hi = 3.0},
+                   {.name = "mounting", .type = FT::kSection, .doc = "fixed tilt or single-axis tracker (see `pv.plants[].mounting`)"},
+                   {.name = "sky_model", .type = FT::kEnum, .default_text = "perez", .doc = "sky diffuse transposition: Perez 1990, Hay-Davies 1980, isotropic", .choices = {"perez", "haydavies", "isotropic"}},
+                   {.name = "albedo", .type = FT::kRatio, .default_text = "25 %", .doc = "ground reflectance (Gobi gravel, typical)", .lo = 0, .hi = 1},
+                   {.name = "iam", .type = FT::kEnum, .default_text = "ashrae", .doc = "beam incidence-angle modifier: ASHRAE (b0 = 0.05), physical (De Soto 2006), none", .choices = {"ashrae", "physical", "none"}},
+                   {.name = "temperature_model", .type = FT::kEnum, .default_text = "sapm", .doc = "cell temperature: SAPM (King 2004) or Faiman (2008)", .choices = {"sapm", "faiman"}},
+                   {.name = "sapm_parameters", .type = FT::kEnum, .default_text = "open_rack_glass_glass", .doc = "SAPM parameter set (King 2004 Table 1)", .choices = {"open_rack_glass_glass", "close_mount_glass_glass", "open_rack_glass_polymer", "insulated_back_glass_polymer"}},
+                   {.name = "faiman_u0", .type = FT::kNumber, .default_text = "25", .doc = "Faiman U0, W/(m²·K)", .lo = 0, .lo_open = true},
+                   {.name = "faiman_u1", .type = FT::kNumber, .default_text = "6.84", .doc = "Faiman U1, W·s/(m³·K)", .lo = 0},
+                   {.name = "temperature_coefficient", .type = FT::kQuantity, .dim = Dim::kTempCoefficient, .default_text = "-0.35 %/degC", .doc = "DC power temperature coefficient (PVWatts)", .lo = -0.02, .hi = 0.0},
+                   {.name = "inverter_efficiency", .type = FT::kRatio, .default_text = "96 %", .doc = "PVWatts nominal inverter efficiency", .lo = 0, .hi = 1, .lo_open = true},
+                   {.name = "losses", .type = FT::kSection, .doc = "DC losses (see `pv.plants[].losses`)"},
+                   {.name = "degradation", .type = FT::kQuantity, .dim = Dim::kRatePerDay, .default_text = "0.5 %/yr", .doc = "annual power degradation from `commissioned`", .lo = 0, .hi = 0.0001},
+                   {.name = "commissioned", .type = FT::kTime, .doc = "start of degradation (absent: start of the run)"},
+               }});
+  s.push_back({"pv.plants[].mounting", "How the modules are held.",
+               {
+                   {.name = "type", .type = FT::kEnum, .default_text = "fixed", .doc = "`fixed` or `single_axis`", .choices = {"fixed", "single_axis"}},
+                   {.name = "tilt", .type = FT::kQuantity, .dim = Dim::kAngle, .default_text = "35 deg", .doc = "fixed: surface tilt", .lo = 0, .hi = 90},
+                   {.name = "azimuth", .type = FT::kQuantity, .dim = Dim::kAngle, .default_text = "180 deg", .doc = "fixed: surface azimuth, clockwise from north (180 = south)", .lo = 0, .hi = 360},
+                   {.name = "axis_tilt", .type = FT::kQuantity, .dim = Dim::kAngle, .default_text = "0 deg", .doc = "tracker: axis tilt", .lo = 0, .hi = 45},
+                   {.name = "axis_azimuth", .type = FT::kQuantity, .dim = Dim::kAngle, .default_text = "180 deg", .doc = "tracker: axis direction, clockwise from north (180 = north-south axis)", .lo = 0, .hi = 360},
+                   {.name = "max_angle", .type = FT::kQuantity, .dim = Dim::kAngle, .default_text = "60 deg", .doc = "tracker: rotation limit", .lo = 0, .hi = 90, .lo_open = true},
+                   {.name = "backtrack", .type = FT::kBool, .default_text = "true", .doc = "tracker: backtracking to avoid row-to-row shade"},
+                   {.name = "gcr", .type = FT::kRatio, .default_text = "35 %", .doc = "tracker: ground coverage ratio", .lo = 0, .hi = 1, .lo_open = true, .hi_open = true},
+               }});
+  s.push_back({"pv.plants[].losses", "DC derates, multiplied together (PVWatts-style).",
+               {
+                   {.name = "soiling", .type = FT::kList, .default_text = "2 %", .doc = "a fraction, or 12 monthly fractions (Jiayuguan 2-5 %/yr with cleaning, more after spring dust storms)"},
+                   {.name = "mismatch", .type = FT::kRatio, .default_text = "2 %", .doc = "module mismatch", .lo = 0, .hi = 1, .hi_open = true},
+                   {.name = "wiring", .type = FT::kRatio, .default_text = "2 %", .doc = "DC wiring", .lo = 0, .hi = 1, .hi_open = true},
+                   {.name = "availability", .type = FT::kRatio, .default_text = "0 %", .doc = "plant unavailability", .lo = 0, .hi = 1, .hi_open = true},
+                   {.name = "other", .type = FT::kRatio, .default_text = "0 %", .doc = "anything else (shading, LID, nameplate)", .lo = 0, .hi = 1, .hi_open = true},
                }});
   s.push_back(CsvSeriesSection("load", "local load, MW", "load_mw"));
   s.push_back({"storage", "The station: phases of power and energy behind one point of interconnection.",
@@ -161,6 +214,7 @@ std::vector<Section> Build() {
                {
                    {.name = "dir", .type = FT::kPath, .doc = "output folder, relative to the working directory (default `out/<name>`; `--out` overrides)"},
                    {.name = "timeseries", .type = FT::kBool, .default_text = "true", .doc = "write `timeseries.csv`"},
+                   {.name = "pv_detail", .type = FT::kBool, .default_text = "false", .doc = "add sun angles and per-plant AOI, POA, cell temperature, DC and AC power to `timeseries.csv` (with `pv.source: plants`)"},
                }});
   return s;
 }

@@ -60,7 +60,7 @@ SunTerms ComputeSunTerms(const TimeAxis& axis, SunAt at, const SpaSite& site) {
 void DecomposeMissing(Weather* w, const SunTerms& sun) {
   for (Eigen::Index k = 0; k < w->ghi_w_m2.size(); ++k) {
     if (!std::isnan(w->dni_w_m2[k]) && !std::isnan(w->dhi_w_m2[k])) continue;
-    const ClearSky c = Erbs(w->ghi_w_m2[k], sun.zenith_deg[k], sun.dni_extra_w_m2[k]);
+    const ClearSky c = Erbs(w->ghi_w_m2[k], sun.apparent_zenith_deg[k], sun.dni_extra_w_m2[k]);
     w->dni_w_m2[k] = c.dni;
     w->dhi_w_m2[k] = c.dhi;
   }
@@ -111,7 +111,7 @@ Weather SynthesizeWeather(const SyntheticWeatherConfig& c, const TimeAxis& axis,
       ghi = kc * cs.ghi;
     }
     w.ghi_w_m2[k] = ghi;
-    const ClearSky parts = Erbs(ghi, sun.zenith_deg[k], sun.dni_extra_w_m2[k]);
+    const ClearSky parts = Erbs(ghi, sun.apparent_zenith_deg[k], sun.dni_extra_w_m2[k]);
     w.dni_w_m2[k] = parts.dni;
     w.dhi_w_m2[k] = parts.dhi;
     // Temperature: daily mean + cosine daily cycle peaking at 15:00 solar time.

@@ -43,7 +43,8 @@ struct SyntheticWeatherConfig {
 Weather SynthesizeWeather(const SyntheticWeatherConfig& c, const TimeAxis& axis, const SunTerms& sun,
                           const SpaSite& site);
 
-//! Completes DNI and DHI from GHI with Erbs where they are absent (NaN).
+//! Completes DNI and DHI from GHI with Erbs where they are absent (NaN), on the apparent
+//! zenith that transposition uses too, so GHI = DNI cos z + DHI holds in the plane model.
 void DecomposeMissing(Weather* w, const SunTerms& sun);
 
 //! Fleet result: each plant's outputs and the fleet AC sum.

@@ -50,6 +50,14 @@ check "usage error exits 2" test $? -eq 2
 "$ESSIM" frobnicate > /dev/null 2>&1
 check "unknown command exits 2" test $? -eq 2
 
+# Weather-driven PV with per-plant detail columns.
+"$ESSIM" run tests/data/small.yaml --out "$tmp/pv" --quiet --set 'pv={source: plants, plants: [{name: a, dc_capacity: 100 MW}, {name: b, dc_capacity: 50 MW, mounting: {type: single_axis}}]}' --set output.pv_detail=true 2> "$tmp/pv.err"
+check "weather-driven run exits 0" test $? -eq 0
+header="$(head -1 "$tmp/pv/timeseries.csv")"
+for col in solar_zenith_deg solar_azimuth_deg 'aoi_deg\[a\]' 'poa_w_m2\[b\]' 'cell_temp_c\[a\]' 'pv_dc_mw\[b\]' 'pv_ac_mw\[a\]'; do
+  check "pv detail column $col" grep -q ",$col" <<< "$header"
+done
+
 # The README's scenario reference is generated: it must equal `essim reference`.
 "$ESSIM" reference > "$tmp/ref.md"
 sed -n '/<!-- BEGIN SCENARIO REFERENCE/,/<!-- END SCENARIO REFERENCE/p' README.md | sed '1d;$d' > "$tmp/readme-ref.md"

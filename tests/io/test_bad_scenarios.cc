@@ -52,6 +52,8 @@ const BadCase kCases[] = {
     {"missing-required.yaml", "missing-required.yaml", 4, "storage.phases[0].energy", "missing required key \"energy\""},
     {"tou-gap.yaml", "tou-gap.yaml", 6, "market.energy_price.periods", "10:00-12:00 uncovered"},
     {"schedule-overlap.yaml", "schedule-overlap.yaml", 7, "dispatch.schedule.windows[1].hours", "overlap"},
+    {"plants-no-site.yaml", "plants-no-site.yaml", 1, "site", "weather-driven PV needs the latitude"},
+    {"plant-bad-tilt.yaml", "plant-bad-tilt.yaml", 8, "pv.plants[0].mounting.tilt", "in [0 deg, 90 deg], found \"95 deg\""},
     {"thresholds-inverted.yaml", "thresholds-inverted.yaml", 6, "dispatch.price_threshold.discharge_above", "above charge_below"},
 };
 

@@ -234,7 +234,7 @@ BOOST_AUTO_TEST_CASE(synthetic_year_at_jiayuguan) {
     if (m == 7) { jul += w.temp_air_c[k]; ++nl; }
     BOOST_TEST_REQUIRE(w.ghi_w_m2[k] >= 0.0);
     if (sun.apparent_zenith_deg[k] >= 90.0) BOOST_TEST_REQUIRE(w.ghi_w_m2[k] == 0.0);
-    BOOST_TEST_REQUIRE(std::abs(w.dhi_w_m2[k] + w.dni_w_m2[k] * std::cos(sun.zenith_deg[k] * M_PI / 180.0) - w.ghi_w_m2[k]) < 1e-9);
+    BOOST_TEST_REQUIRE(std::abs(w.dhi_w_m2[k] + w.dni_w_m2[k] * std::cos(sun.apparent_zenith_deg[k] * M_PI / 180.0) - w.ghi_w_m2[k]) < 1e-9);
   }
   BOOST_TEST(std::abs(jan / nj - (-9.7)) < 1.5);
   BOOST_TEST(std::abs(jul / nl - 21.8) < 1.5);
