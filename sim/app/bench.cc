@@ -11,6 +11,8 @@
 
 #include "sim/app/commands.h"
 #include "sim/dispatch/rules.h"
+#include "sim/pv/irradiance.h"
+#include "sim/pv/weather.h"
 
 namespace {
 double Seconds(std::chrono::steady_clock::time_point t0) {
@@ -66,5 +68,57 @@ int main(int argc, char** argv) {
                warm * 1e3, whole * 1e3);
   }
   std::filesystem::remove_all(out);
+
+  // PV chain: sun positions (one SPA pass), synthetic weather, plants.
+  {
+    const TimeAxis axis = probe.axis;
+    const pv::SpaSite site{probe.latitude_deg, probe.longitude_deg, probe.altitude_m,
+                           pv::AltitudeToPressure(probe.altitude_m) / 100.0, 12.0, 0.5667};
+    double sun_cold = 0, weather_cold = 0, plant_cold = 0;
+    double sun_best = 1e9, weather_best = 1e9, plant_best = 1e9, tracker_best = 1e9, fleet_best = 1e9;
+    pv::PlantConfig fixed;
+    fixed.name = "fixed";
+    fixed.dc_capacity_mw = 100.0;
+    pv::PlantConfig tracker = fixed;
+    tracker.mounting = pv::Mounting::kSingleAxis;
+    std::vector<pv::PlantConfig> fleet;
+    for (int i = 0; i < 10; ++i) fleet.push_back(i % 2 ? tracker : fixed);
+    for (int r = 0; r < reps; ++r) {
+      auto t0 = std::chrono::steady_clock::now();
+      const pv::SunTerms sun = pv::ComputeSunTerms(axis, pv::SunAt::kMidpoint, site);
+      const double ts = Seconds(t0);
+      t0 = std::chrono::steady_clock::now();
+      const pv::Weather w = pv::SynthesizeWeather({}, axis, sun, site);
+      const double tw = Seconds(t0);
+      t0 = std::chrono::steady_clock::now();
+      const pv::PlantOutput po = pv::SimulatePlant(fixed, axis, sun, w);
+      const double tp = Seconds(t0);
+      t0 = std::chrono::steady_clock::now();
+      const pv::PlantOutput pt = pv::SimulatePlant(tracker, axis, sun, w);
+      const double tt = Seconds(t0);
+      t0 = std::chrono::steady_clock::now();
+      const pv::FleetResult fr = pv::SimulateFleet(fleet, axis, sun, w);
+      const double tf = Seconds(t0);
+      if (r == 0) {
+        sun_cold = ts;
+        weather_cold = tw;
+        plant_cold = tp;
+      }
+      sun_best = std::min(sun_best, ts);
+      weather_best = std::min(weather_best, tw);
+      plant_best = std::min(plant_best, tp);
+      tracker_best = std::min(tracker_best, tt);
+      fleet_best = std::min(fleet_best, tf);
+    }
+    fmt::print("\nPV chain, {} steps (ms; cold = first run in the process, warm = best of {})\n", axis.count, reps);
+    fmt::print("{:<34} {:>10} {:>10}\n", "stage", "cold", "warm");
+    fmt::print("{:<34} {:>10.2f} {:>10.2f}\n", "sun terms (SPA, once per fleet)", sun_cold * 1e3, sun_best * 1e3);
+    fmt::print("{:<34} {:>10.2f} {:>10.2f}\n", "synthetic weather", weather_cold * 1e3, weather_best * 1e3);
+    fmt::print("{:<34} {:>10.2f} {:>10.2f}\n", "one fixed plant (POA to AC)", plant_cold * 1e3, plant_best * 1e3);
+    fmt::print("{:<34} {:>10} {:>10.2f}\n", "one tracker plant", "", tracker_best * 1e3);
+    fmt::print("{:<34} {:>10.2f} {:>10.2f}\n", "weather to AC, one fixed plant", (sun_cold + plant_cold) * 1e3,
+               (sun_best + plant_best) * 1e3);
+    fmt::print("{:<34} {:>10} {:>10.2f}\n", "10-plant fleet (shared sun pass)", "", (sun_best + fleet_best) * 1e3);
+  }
   return 0;
 }

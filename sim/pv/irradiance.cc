@@ -77,11 +77,11 @@ double CosAoi(double tilt, double surface_azimuth, double zenith, double azimuth
   return Cosd(zenith) * Cosd(tilt) + Sind(zenith) * Sind(tilt) * Cosd(azimuth - surface_azimuth);
 }
 
-double PerezSkyDiffuse(double tilt, double cos_aoi, double zenith_deg, double dni, double dhi, double dni_extra,
-                       double airmass_relative) {
+namespace {
+double PerezFromGeometry(const PlaneGeometry& g, double dni, double dhi, double dni_extra, double airmass_relative) {
   if (!(dhi > 0.0)) return 0.0;
   constexpr double kKappa = 1.041;  // for zenith in radians
-  const double z = zenith_deg * kDeg;
+  const double z = g.zenith_rad;
   const double z3 = z * z * z;
   const double eps = ((dhi + dni) / dhi + kKappa * z3) / (1.0 + kKappa * z3);
   const double delta = dhi * airmass_relative / dni_extra;
@@ -90,34 +90,45 @@ double PerezSkyDiffuse(double tilt, double cos_aoi, double zenith_deg, double dn
   const double* f = kPerez[bin];
   const double f1 = std::max(0.0, f[0] + f[1] * delta + f[2] * z);
   const double f2 = f[3] + f[4] * delta + f[5] * z;
-  const double a = std::max(cos_aoi, 0.0);
-  const double b = std::max(Cosd(zenith_deg), Cosd(85.0));
-  return std::max(dhi * (0.5 * (1.0 - f1) * (1.0 + Cosd(tilt)) + f1 * a / b + f2 * Sind(tilt)), 0.0);
+  const double a = std::max(g.cos_aoi, 0.0);
+  const double b = std::max(g.cos_zenith, 0.087155742747658166);  // cos 85°
+  return std::max(dhi * (0.5 * (1.0 - f1) * (1.0 + g.cos_tilt) + f1 * a / b + f2 * g.sin_tilt), 0.0);
+}
+}  // namespace
+
+double PerezSkyDiffuse(double tilt, double cos_aoi, double zenith_deg, double dni, double dhi, double dni_extra,
+                       double airmass_relative) {
+  const PlaneGeometry g{cos_aoi, Cosd(zenith_deg), zenith_deg * kDeg, Cosd(tilt), Sind(tilt)};
+  return PerezFromGeometry(g, dni, dhi, dni_extra, airmass_relative);
 }
 
-Poa Transpose(SkyModel model, double tilt, double surface_azimuth, double zenith, double azimuth, double dni,
-              double ghi, double dhi, double dni_extra, double airmass_relative, double albedo) {
+Poa TransposeGeometry(SkyModel model, const PlaneGeometry& g, double dni, double ghi, double dhi, double dni_extra,
+                      double airmass_relative, double albedo) {
   Poa p;
-  const double cos_aoi = CosAoi(tilt, surface_azimuth, zenith, azimuth);
-  p.direct = std::max(dni * cos_aoi, 0.0);
-  const double iso = 0.5 * (1.0 + Cosd(tilt));
+  p.direct = std::max(dni * g.cos_aoi, 0.0);
+  const double iso = 0.5 * (1.0 + g.cos_tilt);
   switch (model) {
     case SkyModel::kIsotropic:
       p.sky_diffuse = dhi * iso;
       break;
     case SkyModel::kHayDavies: {
-      const double rb = std::max(cos_aoi, 0.0) / std::max(Cosd(zenith), 0.01745);
+      const double rb = std::max(g.cos_aoi, 0.0) / std::max(g.cos_zenith, 0.01745);
       const double ai = dni / dni_extra;
       p.sky_diffuse = std::max(dhi * (1.0 - ai) * iso, 0.0) + std::max(dhi * ai * rb, 0.0);
       break;
     }
     case SkyModel::kPerez:
-      p.sky_diffuse = airmass_relative > 0.0 ? PerezSkyDiffuse(tilt, cos_aoi, zenith, dni, dhi, dni_extra, airmass_relative)
-                                             : 0.0;
+      p.sky_diffuse = airmass_relative > 0.0 ? PerezFromGeometry(g, dni, dhi, dni_extra, airmass_relative) : 0.0;
       break;
   }
-  p.ground_diffuse = ghi * albedo * 0.5 * (1.0 - Cosd(tilt));
+  p.ground_diffuse = ghi * albedo * 0.5 * (1.0 - g.cos_tilt);
   return p;
+}
+
+Poa Transpose(SkyModel model, double tilt, double surface_azimuth, double zenith, double azimuth, double dni,
+              double ghi, double dhi, double dni_extra, double airmass_relative, double albedo) {
+  const PlaneGeometry g{CosAoi(tilt, surface_azimuth, zenith, azimuth), Cosd(zenith), zenith * kDeg, Cosd(tilt), Sind(tilt)};
+  return TransposeGeometry(model, g, dni, ghi, dhi, dni_extra, airmass_relative, albedo);
 }
 
 double Iam(IamModel model, double aoi_deg, double b0, double n, double k, double l) {

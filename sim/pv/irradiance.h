@@ -49,11 +49,28 @@ Poa Transpose(SkyModel model, double surface_tilt_deg, double surface_azimuth_de
               double azimuth_deg, double dni, double ghi, double dhi, double dni_extra, double airmass_relative,
               double albedo);
 
+//! Geometry of one plane and sun position, precomputed (the hot path of a fleet).
+struct PlaneGeometry {
+  double cos_aoi;      //!< may be negative
+  double cos_zenith;   //!< cos of the (apparent) zenith
+  double zenith_rad;   //!< for Perez's ε
+  double cos_tilt, sin_tilt;
+};
+
+//! Transpose with precomputed geometry; identical results to Transpose().
+Poa TransposeGeometry(SkyModel model, const PlaneGeometry& g, double dni, double ghi, double dhi, double dni_extra,
+                      double airmass_relative, double albedo);
+
 //! Perez (1990) sky diffuse alone (for tests).
 double PerezSkyDiffuse(double surface_tilt_deg, double cos_aoi, double zenith_deg, double dni, double dhi,
                        double dni_extra, double airmass_relative);
 
 enum class IamModel { kNone, kAshrae, kPhysical };
+
+//! ASHRAE IAM from cos θ directly: max(0, 1 − b0 (1/cos θ − 1)), 0 for cos θ <= 0.
+inline double IamAshraeCos(double cos_aoi, double b0) {
+  return cos_aoi > 0.0 ? (1.0 - b0 * (1.0 / cos_aoi - 1.0) > 0.0 ? 1.0 - b0 * (1.0 / cos_aoi - 1.0) : 0.0) : 0.0;
+}
 
 //! Incidence angle modifier for the beam: ASHRAE 1 − b0 (1/cos θ − 1) (Souka & Safwat
 //! 1966), or the physical Fresnel/Beer model of De Soto et al. (2006) with refractive

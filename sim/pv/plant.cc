@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numbers>
+#include <limits>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -47,6 +48,30 @@ TrackerAngles SingleAxisTracker(double zenith, double azimuth, double axis_tilt,
   t.surface_tilt_deg = tilt;
   t.surface_azimuth_deg = std::fmod(axis_azimuth + delta + 360.0, 360.0);
   return t;
+}
+
+TrackerPlane SingleAxisTrackerPlane(double x, double y, double z, double axis_tilt, double axis_azimuth,
+                                    double max_angle, bool backtrack, double gcr) {
+  const double ca = Cosd(axis_azimuth), sa = Sind(axis_azimuth), ct = Cosd(axis_tilt), st = Sind(axis_tilt);
+  TrackerPlane p{0.0, z, ct, st};  // stowed flat (rotation 0) with the sun down
+  if (z < 0.0) {
+    p.cos_aoi = z * ct + (x * sa + y * ca) * st;  // normal of the unrotated, axis-tilted plane
+    return p;
+  }
+  const double xp = x * ca - y * sa;
+  const double zp = x * st * sa + y * st * ca + z * ct;
+  double theta = std::atan2(xp, zp);
+  if (backtrack) {
+    const double temp = std::abs(std::cos(theta) / gcr);
+    if (temp < 1.0) theta += -std::copysign(1.0, theta) * std::acos(temp);
+  }
+  theta = std::clamp(theta, -max_angle * kDeg, max_angle * kDeg);
+  const double s_t = std::sin(theta), c_t = std::cos(theta);
+  p.rotation_deg = theta / kDeg;
+  p.cos_aoi = xp * s_t + zp * c_t;
+  p.cos_tilt = c_t * ct;
+  p.sin_tilt = std::sqrt(std::max(0.0, 1.0 - p.cos_tilt * p.cos_tilt));
+  return p;
 }
 
 SapmParameters SapmParameterSet(const std::string& name) {
@@ -102,32 +127,48 @@ PlantOutput SimulatePlant(const PlantConfig& p, const TimeAxis& axis, const SunT
   const double base_derate = (1.0 - p.mismatch) * (1.0 - p.wiring) * (1.0 - p.availability) * (1.0 - p.other);
   constexpr double kSecondsPerYear = 365.25 * 86400.0;
   const std::int64_t commissioned = p.commissioned_unix_s.value_or(axis.start_unix_s);
+  // A fixed plane's unit normal (east, north, up) and tilt terms are constant.
+  const double ct = Cosd(p.tilt_deg), st = Sind(p.tilt_deg);
+  const double fixed_e = st * Sind(p.azimuth_deg), fixed_n = st * Cosd(p.azimuth_deg), fixed_u = ct;
+  int day_month = -1;
+  std::int64_t day = std::numeric_limits<std::int64_t>::min();
+  double derate = base_derate;
   for (Eigen::Index k = 0; k < n; ++k) {
-    const double zen = sun.apparent_zenith_deg[k], az = sun.azimuth_deg[k];
-    double tilt = p.tilt_deg, saz = p.azimuth_deg;
-    if (p.mounting == Mounting::kSingleAxis) {
-      const TrackerAngles t = SingleAxisTracker(zen, az, p.axis_tilt_deg, p.axis_azimuth_deg, p.max_angle_deg, p.backtrack, p.gcr);
-      tilt = t.surface_tilt_deg;
-      saz = t.surface_azimuth_deg;
+    const double zen = sun.apparent_zenith_deg[k];
+    const std::int64_t local = axis.TimeAt(k) + axis.utc_offset_s;
+    const std::int64_t d = local >= 0 ? local / 86400 : (local - 86399) / 86400;
+    if (d != day) {  // soiling and degradation change once a day
+      day = d;
+      day_month = sun.local_month[static_cast<std::size_t>(k)];
+      const double years = std::max(0.0, static_cast<double>(axis.TimeAt(k) - commissioned) / kSecondsPerYear);
+      derate = base_derate * (1.0 - p.soiling[static_cast<std::size_t>(day_month - 1)]) *
+               std::pow(1.0 - p.degradation_per_year, years);
     }
-    const double cos_aoi = CosAoi(tilt, saz, zen, az);
-    const double aoi = std::acos(std::clamp(cos_aoi, -1.0, 1.0)) / kDeg;
+    PlaneGeometry g{0.0, sun.sun_up[k], zen * kDeg, ct, st};
+    if (p.mounting == Mounting::kSingleAxis) {
+      const TrackerPlane t = SingleAxisTrackerPlane(sun.sun_east[k], sun.sun_north[k], sun.sun_up[k], p.axis_tilt_deg,
+                                                    p.axis_azimuth_deg, p.max_angle_deg, p.backtrack, p.gcr);
+      g.cos_tilt = t.cos_tilt;
+      g.sin_tilt = t.sin_tilt;
+      g.cos_aoi = t.cos_aoi;
+    } else {
+      g.cos_aoi = sun.sun_east[k] * fixed_e + sun.sun_north[k] * fixed_n + sun.sun_up[k] * fixed_u;
+    }
     double poa_global = 0.0, effective = 0.0;
     if (zen < 90.0 && w.ghi_w_m2[k] > 0.0) {
-      const Poa poa = Transpose(p.sky, tilt, saz, zen, az, w.dni_w_m2[k], w.ghi_w_m2[k], w.dhi_w_m2[k],
-                                sun.dni_extra_w_m2[k], sun.airmass_relative[k], p.albedo);
+      const Poa poa = TransposeGeometry(p.sky, g, w.dni_w_m2[k], w.ghi_w_m2[k], w.dhi_w_m2[k], sun.dni_extra_w_m2[k],
+                                        sun.airmass_relative[k], p.albedo);
       poa_global = poa.Global();
-      effective = poa.direct * Iam(p.iam, aoi, p.iam_b0) + poa.sky_diffuse + poa.ground_diffuse;
+      double iam = 1.0;
+      if (p.iam == IamModel::kAshrae) iam = IamAshraeCos(g.cos_aoi, p.iam_b0);
+      else if (p.iam == IamModel::kPhysical) iam = Iam(p.iam, std::acos(std::clamp(g.cos_aoi, -1.0, 1.0)) / kDeg);
+      effective = poa.direct * iam + poa.sky_diffuse + poa.ground_diffuse;
     }
     const double tc = p.temp_model == TempModel::kSapm
                           ? SapmCellTemperature(poa_global, w.temp_air_c[k], w.wind_speed_m_s[k], p.sapm)
                           : FaimanCellTemperature(poa_global, w.temp_air_c[k], w.wind_speed_m_s[k], p.faiman_u0, p.faiman_u1);
-    const int month = axis.LocalMonth(k);
-    const double years = std::max(0.0, static_cast<double>(axis.TimeAt(k) - commissioned) / kSecondsPerYear);
-    const double derate = base_derate * (1.0 - p.soiling[static_cast<std::size_t>(month - 1)]) *
-                          std::pow(1.0 - p.degradation_per_year, years);
     const double dc = std::max(0.0, PvwattsDc(effective, tc, p.dc_capacity_mw, p.gamma_per_c) * derate);
-    out.aoi_deg[k] = aoi;
+    out.aoi_deg[k] = std::acos(std::clamp(g.cos_aoi, -1.0, 1.0)) / kDeg;
     out.poa_w_m2[k] = poa_global;
     out.cell_temp_c[k] = tc;
     out.dc_mw[k] = dc;

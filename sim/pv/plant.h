@@ -28,6 +28,15 @@ struct TrackerAngles {
 TrackerAngles SingleAxisTracker(double apparent_zenith_deg, double azimuth_deg, double axis_tilt_deg,
                                 double axis_azimuth_deg, double max_angle_deg, bool backtrack, double gcr);
 
+//! Tracker rotation and the plane terms transposition needs, from the sun's unit vector
+//! (east, north, up) — the same model as SingleAxisTracker without its angle round trips:
+//! in the tracker frame the module normal is (sin θ, 0, cos θ), so cos AOI = x′ sin θ + z′ cos θ.
+struct TrackerPlane {
+  double rotation_deg, cos_aoi, cos_tilt, sin_tilt;
+};
+TrackerPlane SingleAxisTrackerPlane(double sun_east, double sun_north, double sun_up, double axis_tilt_deg,
+                                    double axis_azimuth_deg, double max_angle_deg, bool backtrack, double gcr);
+
 //! SAPM module temperature parameters, King et al. (2004) SAND2004-3535, Table 1.
 struct SapmParameters {
   double a = -3.47, b = -0.0594, delta_t = 3.0;
@@ -91,6 +100,8 @@ struct Weather {
 struct SunTerms {
   Series zenith_deg, apparent_zenith_deg, azimuth_deg;
   Series dni_extra_w_m2, airmass_relative;
+  Series sun_east, sun_north, sun_up;  //!< unit vector toward the (apparent) sun
+  std::vector<std::uint8_t> local_month;  //!< 1-12 per step
 };
 
 //! Per-step outputs of one plant.

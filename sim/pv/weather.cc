@@ -6,6 +6,7 @@
 #include <numbers>
 
 #include "sim/core/rng.h"
+#include <vector>
 #include "sim/pv/irradiance.h"
 
 namespace essim::pv {
@@ -47,11 +48,29 @@ SunTerms ComputeSunTerms(const TimeAxis& axis, SunAt at, const SpaSite& site) {
   t.zenith_deg = std::move(s.zenith_deg);
   t.apparent_zenith_deg = std::move(s.apparent_zenith_deg);
   t.azimuth_deg = std::move(s.azimuth_deg);
-  t.dni_extra_w_m2.resize(axis.count);
-  t.airmass_relative.resize(axis.count);
-  for (Eigen::Index k = 0; k < axis.count; ++k) {
+  const Eigen::Index n = axis.count;
+  for (auto* x : {&t.dni_extra_w_m2, &t.airmass_relative, &t.sun_east, &t.sun_north, &t.sun_up}) x->resize(n);
+  t.local_month.resize(static_cast<std::size_t>(n));
+  std::int64_t day = std::numeric_limits<std::int64_t>::min();
+  double extra = 0.0;
+  int month = 1;
+  constexpr double kDeg = std::numbers::pi / 180.0;
+  for (Eigen::Index k = 0; k < n; ++k) {
     const auto tk = axis.TimeAt(k) + static_cast<std::int64_t>(offset);
-    t.dni_extra_w_m2[k] = ExtraterrestrialIrradiance(LocalDayOfYear(axis, tk));
+    const std::int64_t local = axis.TimeAt(k) + axis.utc_offset_s;
+    const std::int64_t d = local >= 0 ? local / 86400 : (local - 86399) / 86400;
+    if (d != day) {  // calendar terms change once a day
+      day = d;
+      extra = ExtraterrestrialIrradiance(LocalDayOfYear(axis, tk));
+      month = axis.LocalMonth(k);
+    }
+    t.dni_extra_w_m2[k] = extra;
+    t.local_month[static_cast<std::size_t>(k)] = static_cast<std::uint8_t>(month);
+    const double z = t.apparent_zenith_deg[k] * kDeg, a = t.azimuth_deg[k] * kDeg;
+    const double sz = std::sin(z);
+    t.sun_east[k] = sz * std::sin(a);
+    t.sun_north[k] = sz * std::cos(a);
+    t.sun_up[k] = std::cos(z);
     t.airmass_relative[k] = RelativeAirmass(t.apparent_zenith_deg[k]);
   }
   return t;
@@ -80,6 +99,15 @@ Weather SynthesizeWeather(const SyntheticWeatherConfig& c, const TimeAxis& axis,
   double day_index = c.clear_index_clear, sigma = c.intraday_sigma_clear, ar = 0.0, wind_ar = 0.0;
   double temp_anomaly = 0.0, range_factor = 1.0;
   std::int64_t current_day = std::numeric_limits<std::int64_t>::min();
+  // Daily cycles depend on the local clock only: tabulate them per step of the day.
+  const int steps_per_day = std::max(1, 86400 / axis.step_s);
+  std::vector<double> cycle(static_cast<std::size_t>(steps_per_day));
+  for (int i = 0; i < steps_per_day; ++i) {
+    const double solar_hour = (i * axis.step_s + axis.step_s / 2.0) / 3600.0 + solar_shift_h;
+    cycle[static_cast<std::size_t>(i)] = std::cos(2.0 * std::numbers::pi * (solar_hour - 15.0) / 24.0);
+  }
+  const bool whole_days = 86400 % axis.step_s == 0;
+  double mean_today = 0.0, range_today = 0.0;
   for (Eigen::Index k = 0; k < n; ++k) {
     const std::int64_t local = axis.TimeAt(k) + axis.utc_offset_s;
     const std::int64_t day = local >= 0 ? local / 86400 : (local - 86399) / 86400;
@@ -97,11 +125,13 @@ Weather SynthesizeWeather(const SyntheticWeatherConfig& c, const TimeAxis& axis,
         range_factor = 0.6;
       }
       temp_anomaly = 0.7 * temp_anomaly + 2.5 * std::sqrt(1.0 - 0.49) * temp_rng.Normal();
+      const int doy = LocalDayOfYear(axis, axis.TimeAt(k));
+      mean_today = MonthlyInterp(c.temp_mean_c, doy) + temp_anomaly;
+      range_today = MonthlyInterp(c.temp_range_c, doy) * range_factor;
     }
     ar = phi * ar + sigma * std::sqrt(1.0 - phi * phi) * sky_rng.Normal();
     const double kc = std::clamp(day_index + ar, 0.05, 1.08);
-    const int doy = LocalDayOfYear(axis, axis.TimeAt(k));
-    const int month = axis.LocalMonth(k);
+    const int month = sun.local_month[static_cast<std::size_t>(k)];
     const double zen = sun.apparent_zenith_deg[k];
     double ghi = 0.0;
     if (zen < 90.0) {
@@ -115,14 +145,17 @@ Weather SynthesizeWeather(const SyntheticWeatherConfig& c, const TimeAxis& axis,
     w.dni_w_m2[k] = parts.dni;
     w.dhi_w_m2[k] = parts.dhi;
     // Temperature: daily mean + cosine daily cycle peaking at 15:00 solar time.
-    const double hour_clock = (static_cast<double>(axis.LocalSecondOfDay(k)) + axis.step_s / 2.0) / 3600.0;
-    const double solar_hour = hour_clock + solar_shift_h;
-    const double mean = MonthlyInterp(c.temp_mean_c, doy) + temp_anomaly;
-    const double range = MonthlyInterp(c.temp_range_c, doy) * range_factor;
-    w.temp_air_c[k] = mean + 0.5 * range * std::cos(2.0 * std::numbers::pi * (solar_hour - 15.0) / 24.0);
+    double cyc;
+    if (whole_days) {
+      cyc = cycle[static_cast<std::size_t>(axis.LocalSecondOfDay(k) / axis.step_s)];
+    } else {
+      const double solar_hour = (axis.LocalSecondOfDay(k) + axis.step_s / 2.0) / 3600.0 + solar_shift_h;
+      cyc = std::cos(2.0 * std::numbers::pi * (solar_hour - 15.0) / 24.0);
+    }
+    w.temp_air_c[k] = mean_today + 0.5 * range_today * cyc;
     // Wind: lognormal AR(1) around a diurnal mean (afternoon maximum).
     wind_ar = phi_wind * wind_ar + 0.35 * std::sqrt(1.0 - phi_wind * phi_wind) * wind_rng.Normal();
-    const double diurnal = 1.0 + 0.3 * std::cos(2.0 * std::numbers::pi * (solar_hour - 15.0) / 24.0);
+    const double diurnal = 1.0 + 0.3 * cyc;
     w.wind_speed_m_s[k] = c.wind_mean_m_s * diurnal * std::exp(wind_ar - 0.5 * 0.35 * 0.35);
   }
   return w;

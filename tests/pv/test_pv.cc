@@ -196,6 +196,23 @@ BOOST_AUTO_TEST_CASE(tracker_pvlib_reference) {
   BOOST_TEST(t.rotation_deg == -60.0, tt::tolerance(1e-9));  // south axis: east is negative
 }
 
+BOOST_AUTO_TEST_CASE(tracker_plane_matches_tracker_angles) {
+  // The vector form used on the hot path agrees with the angle form (pvlib conventions).
+  Rng rng(5, 0);
+  for (int i = 0; i < 20000; ++i) {
+    const double zen = 89.9 * rng.Uniform(), az = 360.0 * rng.Uniform();
+    const double axis_tilt = 20.0 * rng.Uniform(), axis_az = 360.0 * rng.Uniform(), gcr = 0.2 + 0.6 * rng.Uniform();
+    const bool bt = rng.Uniform() < 0.5;
+    const TrackerAngles a = SingleAxisTracker(zen, az, axis_tilt, axis_az, 60.0, bt, gcr);
+    const double d = M_PI / 180.0;
+    const TrackerPlane p = SingleAxisTrackerPlane(std::sin(zen * d) * std::sin(az * d), std::sin(zen * d) * std::cos(az * d),
+                                                  std::cos(zen * d), axis_tilt, axis_az, 60.0, bt, gcr);
+    BOOST_TEST_REQUIRE(std::abs(p.rotation_deg - a.rotation_deg) < 1e-9);
+    BOOST_TEST_REQUIRE(std::abs(p.cos_tilt - std::cos(a.surface_tilt_deg * d)) < 1e-12);
+    BOOST_TEST_REQUIRE(std::abs(p.cos_aoi - CosAoi(a.surface_tilt_deg, a.surface_azimuth_deg, zen, az)) < 1e-9);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(tracker_limits_and_backtracking_free_of_shade) {
   // Flat ground: rows do not shade each other when gcr·cos(θ − θ_ideal) ≤ |cos θ_ideal|
   // (Lorenzo et al. 2011); backtracking keeps equality, limits only reduce |θ|.
