@@ -140,6 +140,17 @@ BOOST_AUTO_TEST_CASE(ineichen_clear_sky) {
 }
 
 BOOST_AUTO_TEST_CASE(iam_models) {
+  // pvlib test_iam.py: ashrae(b=0.05) at 22.5°, 45°, 67.5° = 0.99588039, 0.97928932, 0.9193437
+  // (0 at 89°); physical(n=1.526, K·L=0.008) = 0.99926198, 0.98797788, 0.8893998.
+  const double th[] = {22.5, 45.0, 67.5};
+  const double ashrae[] = {0.99588039, 0.97928932, 0.9193437};
+  const double physical[] = {0.99926198, 0.98797788, 0.8893998};
+  for (int i = 0; i < 3; ++i) {
+    BOOST_TEST(std::abs(Iam(IamModel::kAshrae, th[i]) - ashrae[i]) < 1e-8);
+    BOOST_TEST(std::abs(IamAshraeCos(std::cos(th[i] * M_PI / 180.0), 0.05) - ashrae[i]) < 1e-8);
+    BOOST_TEST(std::abs(Iam(IamModel::kPhysical, th[i]) - physical[i]) < 1e-7);
+  }
+  BOOST_TEST(Iam(IamModel::kAshrae, 89.0) == 0.0);
   BOOST_TEST(Iam(IamModel::kAshrae, 0.0) == 1.0);
   BOOST_TEST(Iam(IamModel::kAshrae, 60.0) == 0.95, tt::tolerance(1e-12));  // 1 − 0.05 (2 − 1)
   BOOST_TEST(Iam(IamModel::kAshrae, 90.0) == 0.0);
