@@ -1,0 +1,241 @@
+// The interior-point solver on problems with known solutions, certificates of
+// infeasibility and unboundedness, both linear-algebra paths, and invalid input.
+#define BOOST_TEST_MODULE essim_opt
+#include <boost/test/unit_test.hpp>
+
+#include <cmath>
+#include <limits>
+
+#include "sim/core/rng.h"
+#include "sim/opt/solver.h"
+
+using namespace essim;
+using namespace essim::opt;
+namespace tt = boost::test_tools;
+
+namespace {
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+Problem Make(int m, int n, std::initializer_list<std::tuple<int, int, double>> a) {
+  Problem p;
+  p.A.resize(m, n);
+  std::vector<Eigen::Triplet<double>> t;
+  for (auto [i, j, v] : a) t.emplace_back(i, j, v);
+  p.A.setFromTriplets(t.begin(), t.end());
+  p.c = Eigen::VectorXd::Zero(n);
+  p.x_lo = Eigen::VectorXd::Zero(n);
+  p.x_hi = Eigen::VectorXd::Constant(n, kInf);
+  p.row_lo = Eigen::VectorXd::Constant(m, -kInf);
+  p.row_hi = Eigen::VectorXd::Constant(m, kInf);
+  return p;
+}
+
+std::vector<LinearSolver> Paths(const Problem& p) {
+  bool diag = true;
+  for (Eigen::Index j = 0; j < p.Q.outerSize(); ++j)
+    for (SparseMatrix::InnerIterator it(p.Q, j); it; ++it) if (it.row() != it.col()) diag = false;
+  if (diag) return {LinearSolver::kAugmented, LinearSolver::kBanded};
+  return {LinearSolver::kAugmented};
+}
+
+Result SolveWith(const Problem& p, LinearSolver s) {
+  Options o;
+  o.linear_solver = s;
+  return Solve(p, o);
+}
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(solver)
+
+BOOST_AUTO_TEST_CASE(two_variable_lp) {
+  // min −x − y  s.t.  x + 2y ≤ 4,  3x + y ≤ 6,  x, y ≥ 0.  Vertex (8/5, 6/5), objective −14/5,
+  // row duals −2/5 and −1/5 (both rows active).
+  Problem p = Make(2, 2, {{0, 0, 1}, {0, 1, 2}, {1, 0, 3}, {1, 1, 1}});
+  p.c << -1, -1;
+  p.row_hi << 4, 6;
+  for (LinearSolver s : Paths(p)) {
+    const Result r = SolveWith(p, s);
+    BOOST_TEST_REQUIRE((r.status == Status::kOptimal));
+    BOOST_TEST(r.solution.x[0] == 1.6, tt::tolerance(1e-7));
+    BOOST_TEST(r.solution.x[1] == 1.2, tt::tolerance(1e-7));
+    BOOST_TEST(r.info.objective == -2.8, tt::tolerance(1e-8));
+    BOOST_TEST(r.solution.y[0] == -0.4, tt::tolerance(1e-6));
+    BOOST_TEST(r.solution.y[1] == -0.2, tt::tolerance(1e-6));
+    BOOST_TEST(r.info.iterations < 40);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(equalities_free_and_boxed_variables) {
+  // min x1 + 2 x2  s.t.  x1 + x2 + x3 = 10,  x1 − x3 = 2,  x1 ≥ 0, 0 ≤ x2 ≤ 3, x3 free.
+  // x3 = x1 − 2 ⇒ 2 x1 + x2 = 12: optimum x = (6, 0, 4), objective 6.
+  Problem p = Make(2, 3, {{0, 0, 1}, {0, 1, 1}, {0, 2, 1}, {1, 0, 1}, {1, 2, -1}});
+  p.c << 1, 2, 0;
+  p.x_hi[1] = 3;
+  p.x_lo[2] = -kInf;
+  p.row_lo << 10, 2;
+  p.row_hi << 10, 2;
+  for (LinearSolver s : Paths(p)) {
+    const Result r = SolveWith(p, s);
+    BOOST_TEST_REQUIRE((r.status == Status::kOptimal));
+    BOOST_TEST(r.solution.x[0] == 6.0, tt::tolerance(1e-7));
+    BOOST_TEST(std::abs(r.solution.x[1]) < 1e-7);
+    BOOST_TEST(r.solution.x[2] == 4.0, tt::tolerance(1e-7));
+    BOOST_TEST(r.info.objective == 6.0, tt::tolerance(1e-8));
+  }
+}
+
+BOOST_AUTO_TEST_CASE(fixed_column_presolved) {
+  // x2 fixed at 3 by its bounds: min x1 + x2 s.t. x1 + x2 ≥ 5 ⇒ x1 = 2, objective 5.
+  Problem p = Make(1, 2, {{0, 0, 1}, {0, 1, 1}});
+  p.c << 1, 1;
+  p.x_lo[1] = p.x_hi[1] = 3;
+  p.row_lo << 5;
+  const Result r = Solve(p);
+  BOOST_TEST_REQUIRE((r.status == Status::kOptimal));
+  BOOST_TEST(r.solution.x[0] == 2.0, tt::tolerance(1e-7));
+  BOOST_TEST(r.solution.x[1] == 3.0);
+  BOOST_TEST(r.info.objective == 5.0, tt::tolerance(1e-8));
+}
+
+BOOST_AUTO_TEST_CASE(diagonal_qp) {
+  // min ½(x² + y²) − x − y  s.t.  x + y ≤ 1: x = y = 1/2, objective −3/4, row dual −1/2.
+  Problem p = Make(1, 2, {{0, 0, 1}, {0, 1, 1}});
+  p.c << -1, -1;
+  p.x_lo << -kInf, -kInf;
+  p.row_hi << 1;
+  p.Q.resize(2, 2);
+  p.Q.insert(0, 0) = 1;
+  p.Q.insert(1, 1) = 1;
+  for (LinearSolver s : Paths(p)) {
+    const Result r = SolveWith(p, s);
+    BOOST_TEST_REQUIRE((r.status == Status::kOptimal));
+    BOOST_TEST(r.solution.x[0] == 0.5, tt::tolerance(1e-7));
+    BOOST_TEST(r.solution.x[1] == 0.5, tt::tolerance(1e-7));
+    BOOST_TEST(r.info.objective == -0.75, tt::tolerance(1e-8));
+    BOOST_TEST(r.solution.y[0] == -0.5, tt::tolerance(1e-6));
+  }
+}
+
+BOOST_AUTO_TEST_CASE(general_sparse_qp) {
+  // min ½ xᵀ[2 1; 1 2]x − [1 1]x on the box [−10, 10]²: Qx = c ⇒ x = (1/3, 1/3), objective −1/3.
+  Problem p = Make(0, 2, {});
+  p.c << -1, -1;
+  p.x_lo << -10, -10;
+  p.x_hi << 10, 10;
+  p.Q.resize(2, 2);
+  p.Q.insert(0, 0) = 2;
+  p.Q.insert(0, 1) = 1;
+  p.Q.insert(1, 0) = 1;
+  p.Q.insert(1, 1) = 2;
+  const Result r = Solve(p);
+  BOOST_TEST_REQUIRE((r.status == Status::kOptimal));
+  BOOST_TEST((r.info.linear_solver == LinearSolver::kAugmented));
+  BOOST_TEST(r.solution.x[0] == 1.0 / 3.0, tt::tolerance(1e-7));
+  BOOST_TEST(r.info.objective == -1.0 / 3.0, tt::tolerance(1e-8));
+  Options o;
+  o.linear_solver = LinearSolver::kBanded;
+  BOOST_CHECK_THROW(Solve(p, o), std::invalid_argument);  // banded needs a diagonal Q
+}
+
+BOOST_AUTO_TEST_CASE(degenerate_lp) {
+  // Three constraints meet at the optimum (1, 1): x ≤ 1, y ≤ 1, x + y ≤ 2; max x + y.
+  Problem p = Make(3, 2, {{0, 0, 1}, {1, 1, 1}, {2, 0, 1}, {2, 1, 1}});
+  p.c << -1, -1;
+  p.row_hi << 1, 1, 2;
+  for (LinearSolver s : Paths(p)) {
+    const Result r = SolveWith(p, s);
+    BOOST_TEST_REQUIRE((r.status == Status::kOptimal));
+    BOOST_TEST(r.info.objective == -2.0, tt::tolerance(1e-8));
+  }
+}
+
+BOOST_AUTO_TEST_CASE(primal_infeasible) {
+  // x + y ≥ 5 with x, y ≤ 1.
+  Problem p = Make(1, 2, {{0, 0, 1}, {0, 1, 1}});
+  p.c << 1, 1;
+  p.x_hi << 1, 1;
+  p.row_lo << 5;
+  for (LinearSolver s : Paths(p)) BOOST_TEST((SolveWith(p, s).status == Status::kPrimalInfeasible));
+  // Conflicting equalities: x + y = 1 and x + y = 3.
+  Problem q = Make(2, 2, {{0, 0, 1}, {0, 1, 1}, {1, 0, 1}, {1, 1, 1}});
+  q.row_lo << 1, 3;
+  q.row_hi << 1, 3;
+  BOOST_TEST((Solve(q).status == Status::kPrimalInfeasible));
+}
+
+BOOST_AUTO_TEST_CASE(dual_infeasible_unbounded) {
+  // min −x s.t. x − y ≤ 1, x, y ≥ 0: x = y + 1 grows without bound.
+  Problem p = Make(1, 2, {{0, 0, 1}, {0, 1, -1}});
+  p.c << -1, 0;
+  p.row_hi << 1;
+  for (LinearSolver s : Paths(p)) BOOST_TEST((SolveWith(p, s).status == Status::kDualInfeasible));
+}
+
+BOOST_AUTO_TEST_CASE(random_lps_paths_agree_and_kkt_holds) {
+  // Seeded random feasible, bounded LPs (x in a box, rows built around a known interior point).
+  Rng rng(2024, 0);
+  for (int trial = 0; trial < 40; ++trial) {
+    const int n = 5 + static_cast<int>(rng.Uniform() * 30), m = 2 + static_cast<int>(rng.Uniform() * n);
+    Problem p;
+    std::vector<Eigen::Triplet<double>> t;
+    Eigen::VectorXd x0(n);
+    for (int j = 0; j < n; ++j) x0[j] = rng.Uniform() * 4.0 - 2.0;
+    for (int i = 0; i < m; ++i)
+      for (int j = 0; j < n; ++j) if (rng.Uniform() < 0.3 || j == i % n) t.emplace_back(i, j, rng.Normal());
+    p.A.resize(m, n);
+    p.A.setFromTriplets(t.begin(), t.end());
+    const Eigen::VectorXd ax = p.A * x0;
+    p.row_lo.resize(m);
+    p.row_hi.resize(m);
+    for (int i = 0; i < m; ++i) {
+      const double kind = rng.Uniform();
+      p.row_lo[i] = kind < 0.3 ? ax[i] : (kind < 0.6 ? ax[i] - rng.Uniform() : -kInf);
+      p.row_hi[i] = kind < 0.3 ? ax[i] : (kind < 0.6 ? kInf : ax[i] + rng.Uniform());
+    }
+    p.c.resize(n);
+    for (int j = 0; j < n; ++j) p.c[j] = rng.Normal();
+    p.x_lo = Eigen::VectorXd::Constant(n, -3.0);
+    p.x_hi = Eigen::VectorXd::Constant(n, 3.0);
+    const Result a = SolveWith(p, LinearSolver::kAugmented);
+    const Result b = SolveWith(p, LinearSolver::kBanded);
+    BOOST_TEST_REQUIRE((a.status == Status::kOptimal), "trial " << trial << " " << StatusName(a.status));
+    BOOST_TEST_REQUIRE((b.status == Status::kOptimal), "trial " << trial << " " << StatusName(b.status));
+    BOOST_TEST(std::abs(a.info.objective - b.info.objective) / std::max(1.0, std::abs(b.info.objective)) < 1e-7);
+    // KKT: primal feasibility, bound-complementary reduced costs.
+    const Eigen::VectorXd act = p.A * a.solution.x;
+    for (int i = 0; i < m; ++i) {
+      BOOST_TEST_REQUIRE(act[i] >= p.row_lo[i] - 1e-6);
+      BOOST_TEST_REQUIRE(act[i] <= p.row_hi[i] + 1e-6);
+    }
+    for (int j = 0; j < n; ++j) {
+      const double z = a.solution.z[j], x = a.solution.x[j];
+      if (z > 1e-5) BOOST_TEST_REQUIRE(x - p.x_lo[j] < 1e-5);   // positive reduced cost only at the lower bound
+      if (z < -1e-5) BOOST_TEST_REQUIRE(p.x_hi[j] - x < 1e-5);  // negative only at the upper bound
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(invalid_input_rejected) {
+  Problem p = Make(1, 2, {{0, 0, 1}, {0, 1, 1}});
+  p.c << 1, 1;
+  Options o;
+  o.tolerance = 0.0;
+  BOOST_CHECK_THROW(Solve(p, o), std::invalid_argument);
+  o = Options{};
+  o.max_iterations = 0;
+  BOOST_CHECK_THROW(Solve(p, o), std::invalid_argument);
+  Problem q = p;
+  q.x_lo[0] = 2;
+  q.x_hi[0] = 1;
+  BOOST_CHECK_THROW(Solve(q), std::invalid_argument);
+  q = p;
+  q.c[1] = std::nan("");
+  BOOST_CHECK_THROW(Solve(q), std::invalid_argument);
+  q = p;
+  q.Q.resize(2, 2);
+  q.Q.insert(0, 1) = 1;  // not symmetric
+  BOOST_CHECK_THROW(Solve(q), std::invalid_argument);
+  BOOST_TEST(!p.Validate().size());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
