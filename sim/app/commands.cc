@@ -3,6 +3,8 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cmath>
+#include <filesystem>
 #include <cstdio>
 #include <iostream>
 
@@ -11,7 +13,10 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "sim/dispatch/optimal.h"
 #include "sim/dispatch/rules.h"
+#include "sim/io/atomic_file.h"
+#include "sim/opt/mps.h"
 #include "sim/io/reader.h"
 #include "sim/io/schema.h"
 
@@ -48,6 +53,13 @@ void SetupLogging(const std::string& level) {
 
 }  // namespace
 
+std::unique_ptr<dispatch::Strategy> MakeStrategy(const io::Scenario& sc) {
+  if (sc.dispatch.strategy == "optimal") {
+    return std::make_unique<dispatch::OptimalStrategy>(sc.model.station, sc.model.grid, sc.optimal);
+  }
+  return dispatch::MakeRuleStrategy(sc.dispatch);
+}
+
 RunOutcome RunScenario(const std::string& path, const io::LoadOptions& options, const engine::Progress& progress) {
   const auto t0 = std::chrono::steady_clock::now();
   RunOutcome o;
@@ -58,8 +70,17 @@ RunOutcome RunScenario(const std::string& path, const io::LoadOptions& options, 
   o.timings.inputs_s = Since(t1);
   spdlog::info("loaded {}: {} steps, {} phases, strategy {}", path, o.scenario.axis.count,
                o.scenario.model.station.phases.size(), o.scenario.dispatch.strategy);
-  auto strategy = dispatch::MakeRuleStrategy(o.scenario.dispatch);
+  auto strategy = MakeStrategy(o.scenario);
   o.result = engine::Run(o.scenario.model, inputs, *strategy, progress);
+  if (const auto* opt = dynamic_cast<const dispatch::OptimalStrategy*>(strategy.get())) {
+    o.plan = io::PlanOutput{opt->stats(), opt->plan_soc_mwh()};
+    if (opt->stats().fallbacks > 0) {
+      spdlog::warn("optimal: {} of {} windows not solved ({}); those windows idle", opt->stats().fallbacks,
+                   opt->stats().windows, opt->stats().status);
+    }
+    spdlog::info("optimal: {} in {} iterations, {:.3f} s ({} path)", opt->stats().status, opt->stats().iterations,
+                 opt->stats().solve_seconds, opt->stats().linear_solver);
+  }
   o.timings.engine_s = o.result.engine_seconds;
   o.kpis = engine::ComputeKpis(o.result, o.scenario.model);
   if (o.kpis.clipped_steps > 0) {
@@ -99,6 +120,12 @@ int Main(int argc, char** argv) {
 
   auto* reference = cli.add_subcommand("reference", "print the scenario key reference (Markdown)");
 
+  std::string mps_out;
+  auto* export_lp = cli.add_subcommand("export-lp", "write the LP/QP that strategy `optimal` solves as free MPS");
+  export_lp->add_option("scenario", scenario, "scenario YAML file")->required();
+  export_lp->add_option("-o,--output", mps_out, "MPS file to write")->required();
+  export_lp->add_option("--set", sets, "override a key, repeatable: KEY=VALUE")->allow_extra_args(false);
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -117,6 +144,24 @@ int Main(int argc, char** argv) {
   if (!strategy.empty()) options.strategy = strategy;
 
   try {
+    if (export_lp->parsed()) {
+      const io::Scenario sc = io::LoadScenario(scenario, options);
+      const engine::Inputs in = io::BuildInputs(sc);
+      const dispatch::InputView view{&in.axis, &in.pv_mw, &in.load_mw, &in.price_yuan_per_mwh, &in.export_limit_mw,
+                                     &in.import_limit_mw};
+      const std::int64_t window = sc.optimal.window_s > 0 ? std::max<std::int64_t>(1, sc.optimal.window_s / sc.axis.step_s)
+                                                         : sc.axis.count;
+      const std::vector<double> initial(sc.model.station.phases.size(), std::nan(""));
+      const dispatch::DispatchProblem dp = dispatch::BuildDispatchProblem(
+          sc.model.station, sc.model.grid, view, sc.optimal, 0, std::min(window, sc.axis.count), initial);
+      const std::filesystem::path target(mps_out);
+      io::AtomicFileSet files(target.parent_path().empty() ? "." : target.parent_path().string());
+      files.Write(target.filename().string(), opt::ToFreeMps(dp.problem, sc.name));
+      files.Commit();
+      fmt::print("{}: {} variables, {} rows, {} nonzeros{}\n", mps_out, dp.problem.num_vars(), dp.problem.num_rows(),
+                 dp.problem.A.nonZeros(), window < sc.axis.count ? " (first window)" : "");
+      return kExitOk;
+    }
     if (validate->parsed()) {
       const io::Scenario sc = io::LoadScenario(scenario, options);
       io::BuildInputs(sc);
@@ -137,9 +182,10 @@ int Main(int argc, char** argv) {
     }
     RunOutcome o = RunScenario(scenario, options, progress);
     const std::string dir = out_dir.empty() ? o.scenario.output_dir : out_dir;
-    io::WriteOutputs(dir, o.scenario, o.result, o.kpis, &o.timings, &o.pv_detail);
+    const io::PlanOutput* plan = o.plan ? &*o.plan : nullptr;
+    io::WriteOutputs(dir, o.scenario, o.result, o.kpis, &o.timings, &o.pv_detail, plan);
     if (json_out) {
-      std::cout << io::SummaryJson(o.scenario, o.result, o.kpis, o.timings).dump() << "\n";
+      std::cout << io::SummaryJson(o.scenario, o.result, o.kpis, o.timings, plan).dump() << "\n";
     } else if (!quiet) {
       PrintSummary(o, dir);
     }

@@ -1,6 +1,8 @@
 // The `essim` command line: run, validate, reference.
 #pragma once
 
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,7 +25,11 @@ struct RunOutcome {
   engine::Kpis kpis;
   io::Timings timings;
   io::PvDetail pv_detail;  //!< filled when the scenario asks for PV detail
+  std::optional<io::PlanOutput> plan;  //!< filled by optimizing strategies
 };
+
+//! The strategy a scenario names (rule-based or optimal).
+std::unique_ptr<dispatch::Strategy> MakeStrategy(const io::Scenario& sc);
 
 //! Loads, builds inputs, runs the scenario's strategy and computes KPIs (no files).
 RunOutcome RunScenario(const std::string& path, const io::LoadOptions& options,

@@ -60,6 +60,9 @@ class Strategy {
   virtual void Prepare(const InputView& /*inputs*/) {}
   //! Setpoint for one step.
   virtual double Setpoint(const Observation& obs) = 0;
+  //! Optional planned net power per phase (+ discharge) for the step just asked; the
+  //! station then splits the realized power by the plan. False = split by capability.
+  virtual bool PhaseTargets(std::int64_t /*step*/, std::vector<double>* /*net_mw*/) const { return false; }
 };
 
 //! Name of a foresight value ("none", "perfect").

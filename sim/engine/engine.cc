@@ -5,6 +5,11 @@
 #include <stdexcept>
 
 namespace essim::engine {
+namespace {
+// A setpoint counts as clipped when the realized power differs by more than 1 kW: below
+// that are the tolerances of optimized plans, not limits.
+constexpr double kClipToleranceMw = 1e-3;
+}  // namespace
 
 RunResult Run(const ModelConfig& model, const Inputs& inputs, dispatch::Strategy& strategy,
               const Progress& progress) {
@@ -31,7 +36,7 @@ void RunInto(const ModelConfig& model, const Inputs& in, dispatch::Strategy& str
   for (auto* s : {&r.curtailed_mw, &r.aux_mw, &r.setpoint_mw, &r.charge_mw, &r.discharge_mw,
                   &r.export_mw, &r.import_mw, &r.soc_mwh, &r.charge_loss_mw,
                   &r.discharge_loss_mw, &r.self_discharge_loss_mw, &r.station_loss_mw,
-                  &r.commissioned_mwh}) {
+                  &r.commissioned_mwh, &r.standby_mw}) {
     s->resize(n);
   }
   r.phase_names.clear();
@@ -60,6 +65,7 @@ void RunInto(const ModelConfig& model, const Inputs& in, dispatch::Strategy& str
   const double eta_d = model.station.eta_discharge;
   const std::int64_t progress_every = std::max<std::int64_t>(1, n / 100);
   int sod = axis.LocalSecondOfDay(0), month = axis.LocalMonth(0);
+  std::vector<double> phase_targets;
   for (std::int64_t k = 0; k < n; ++k) {
     if (k > 0) {  // advance the local clock; the calendar only at midnight
       sod += axis.step_s;
@@ -105,15 +111,15 @@ void RunInto(const ModelConfig& model, const Inputs& in, dispatch::Strategy& str
     grid::StationRange range{lim.charge_max_mw, lim.discharge_max_mw, lim.charge_min_mw,
                              lim.ramp_lo_mw, lim.ramp_hi_mw};
     const grid::NodeFlows f = grid::ResolveNode(node, range, model.grid, setpoint);
-    const storage::StepLosses loss = station.Apply(f.charge_mw, f.discharge_mw);
+    const bool targeted = strategy.PhaseTargets(k, &phase_targets);
+    const storage::StepLosses loss = station.Apply(f.charge_mw, f.discharge_mw, targeted ? &phase_targets : nullptr);
 
-    const double realized = f.discharge_mw - f.charge_mw;
     // The standby charge that holds SOC at its minimum is the station's own, not clipping.
-    const double standby = std::min(lim.charge_min_mw, f.charge_mw);
+    const double standby = std::min(lim.charge_min_mw, lim.charge_max_mw);
     r.standby_charge_mwh += standby * dt_h;
-    const double expected = standby > 0.0 ? std::min(setpoint, -standby) : setpoint;
-    const double gap = std::abs(expected - realized);
-    if (gap > 1e-6) {
+    r.standby_mw[k] = standby;
+    const double gap = std::abs(setpoint - f.net_mw);
+    if (gap > kClipToleranceMw) {
       ++r.clipped_steps;
       r.clipped_mwh += gap * dt_h;
     }

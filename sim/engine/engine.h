@@ -51,12 +51,13 @@ struct RunResult {
   Series charge_loss_mw, discharge_loss_mw, self_discharge_loss_mw;  //!< losses by cause
   Series station_loss_mw;              //!< sum of the three
   Series commissioned_mwh;             //!< stored energy brought in by phases commissioned this step
+  Series standby_mw;                   //!< standby charge holding phases at SOC min (part of charge_mw)
   Eigen::MatrixXd phase_soc_mwh;       //!< steps × phases, at step end
   std::vector<std::string> phase_names;
   std::vector<double> phase_discharged_stored_mwh;  //!< energy drawn from storage per phase
   std::vector<std::int64_t> phase_seconds_in_service;
   double initial_stored_mwh = 0.0;     //!< stored energy before step 0 (phases in service at start)
-  std::int64_t clipped_steps = 0;      //!< steps where the realized net power differs from the setpoint
+  std::int64_t clipped_steps = 0;      //!< steps where the realized net power differs from the setpoint by > 1 kW
   double clipped_mwh = 0.0;            //!< |setpoint − realized| energy over the run
   double standby_charge_mwh = 0.0;     //!< charge taken to hold SOC min against self-discharge
   std::int64_t import_over_limit_steps = 0;  //!< steps where load alone exceeded the import limit

@@ -25,13 +25,15 @@ struct NodeInput {
 struct StationRange {
   double charge_max_mw = 0.0;
   double discharge_max_mw = 0.0;
-  double charge_min_mw = 0.0;  //!< standby charge the station must take (self-discharge at SOC min)
+  double standby_mw = 0.0;     //!< standby charge of phases held at SOC min: taken whatever the setpoint,
+                               //!< exempt from the grid-charging rule and the import limit (like aux)
   double ramp_lo_mw = -std::numeric_limits<double>::infinity();  //!< lowest allowed net (discharge − charge)
   double ramp_hi_mw = std::numeric_limits<double>::infinity();
 };
 
 //! Balanced flows of one step, MW, all >= 0.
-//! pv − curtailed + import + discharge = load + aux + charge + export.
+//! pv − curtailed + import + discharge = load + aux + charge + export, where charge includes
+//! the standby charge (so charge and discharge are both positive only by that amount).
 struct NodeFlows {
   double charge_mw = 0.0;
   double discharge_mw = 0.0;
@@ -39,6 +41,7 @@ struct NodeFlows {
   double export_mw = 0.0;
   double import_mw = 0.0;
   bool import_over_limit = false;  //!< the load alone needed more than the import limit
+  double net_mw = 0.0;             //!< realized setpoint part: discharge − (charge − standby)
 };
 
 //! Resolves a setpoint (MW at the POI, + discharge, − charge) into balanced flows.

@@ -1,6 +1,7 @@
 #include "sim/io/output.h"
 
 #include <chrono>
+#include <cmath>
 
 #include <fmt/format.h>
 
@@ -8,7 +9,7 @@
 
 namespace essim::io {
 
-std::string TimeseriesCsv(const engine::RunResult& r, const PvDetail* pv) {
+std::string TimeseriesCsv(const engine::RunResult& r, const PvDetail* pv, const PlanOutput* plan) {
   fmt::memory_buffer out;
   const std::int64_t n = r.axis.count;
   out.reserve(static_cast<std::size_t>(n) * (200 + 16 * r.phase_names.size()));
@@ -16,6 +17,7 @@ std::string TimeseriesCsv(const engine::RunResult& r, const PvDetail* pv) {
   put("time,pv_mw,curtailed_mw,load_mw,aux_mw,setpoint_mw,charge_mw,discharge_mw,export_mw,import_mw,"
          "price_yuan_per_mwh,soc_mwh,station_loss_mw,charge_loss_mw,discharge_loss_mw,self_discharge_loss_mw");
   for (const auto& p : r.phase_names) fmt::format_to(std::back_inserter(out), ",soc_mwh[{}]", p);
+  if (plan) put(",plan_soc_mwh");
   if (pv) {
     put(",solar_zenith_deg,solar_azimuth_deg");
     for (const char* col : {"aoi_deg", "poa_w_m2", "cell_temp_c", "pv_dc_mw", "pv_ac_mw"}) {
@@ -34,6 +36,7 @@ std::string TimeseriesCsv(const engine::RunResult& r, const PvDetail* pv) {
                    r.price_yuan_per_mwh[k], r.soc_mwh[k], r.station_loss_mw[k], r.charge_loss_mw[k],
                    r.discharge_loss_mw[k], r.self_discharge_loss_mw[k]);
     for (Eigen::Index p = 0; p < r.phase_soc_mwh.cols(); ++p) fmt::format_to(buf, ",{}", r.phase_soc_mwh(k, p));
+    if (plan) fmt::format_to(buf, ",{}", plan->soc_mwh[static_cast<std::size_t>(k)]);
     if (pv) {
       fmt::format_to(buf, ",{},{}", pv->sun.apparent_zenith_deg[k], pv->sun.azimuth_deg[k]);
       for (const auto& pl : pv->plants) fmt::format_to(buf, ",{}", pl.aoi_deg[k]);
@@ -47,7 +50,8 @@ std::string TimeseriesCsv(const engine::RunResult& r, const PvDetail* pv) {
   return fmt::to_string(out);
 }
 
-nlohmann::json SummaryJson(const Scenario& sc, const engine::RunResult& r, const engine::Kpis& k, const Timings& t) {
+nlohmann::json SummaryJson(const Scenario& sc, const engine::RunResult& r, const engine::Kpis& k, const Timings& t,
+                           const PlanOutput* plan) {
   using nlohmann::json;
   json j;
   j["scenario"] = {{"name", sc.name}, {"file", sc.file}};
@@ -101,18 +105,33 @@ nlohmann::json SummaryJson(const Scenario& sc, const engine::RunResult& r, const
                       {"capacity_revenue_yuan", p.capacity_revenue_yuan}});
   }
   j["phases"] = phases;
+  if (plan) {
+    double soc_gap = 0.0, power_gap = 0.0;
+    for (std::int64_t i = 0; i < r.axis.count; ++i) {
+      soc_gap = std::max(soc_gap, std::abs(plan->soc_mwh[static_cast<std::size_t>(i)] - r.soc_mwh[i]));
+      power_gap = std::max(power_gap, std::abs(r.setpoint_mw[i] - (r.discharge_mw[i] - r.charge_mw[i])));
+    }
+    j["solver"] = {{"status", plan->stats.status},
+                   {"objective_yuan", plan->stats.objective_yuan},
+                   {"iterations", plan->stats.iterations},
+                   {"windows", plan->stats.windows},
+                   {"fallbacks", plan->stats.fallbacks},
+                   {"linear_solver", plan->stats.linear_solver},
+                   {"solve_time_s", plan->stats.solve_seconds}};
+    j["plan_vs_realized"] = {{"max_power_gap_mw", power_gap}, {"energy_gap_mwh", k.clipped_mwh}, {"max_soc_gap_mwh", soc_gap}};
+  }
   j["wall_time_s"] = {{"load", t.load_s}, {"inputs", t.inputs_s}, {"engine", t.engine_s}, {"output", t.output_s}, {"total", t.total_s}};
   return j;
 }
 
 void WriteOutputs(const std::string& dir, const Scenario& sc, const engine::RunResult& r, const engine::Kpis& k,
-                  Timings* t, const PvDetail* pv) {
+                  Timings* t, const PvDetail* pv, const PlanOutput* plan) {
   const auto t0 = std::chrono::steady_clock::now();
   AtomicFileSet files(dir);
-  if (sc.write_timeseries) files.Write("timeseries.csv", TimeseriesCsv(r, sc.pv_detail ? pv : nullptr));
+  if (sc.write_timeseries) files.Write("timeseries.csv", TimeseriesCsv(r, sc.pv_detail ? pv : nullptr, plan));
   t->output_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   t->total_s += t->output_s;
-  files.Write("summary.json", SummaryJson(sc, r, k, *t).dump(2) + "\n");
+  files.Write("summary.json", SummaryJson(sc, r, k, *t, plan).dump(2) + "\n");
   files.Commit();
 }
 

@@ -17,14 +17,22 @@ struct Timings {
   double load_s = 0.0, inputs_s = 0.0, engine_s = 0.0, output_s = 0.0, total_s = 0.0;
 };
 
-//! The time series as CSV text; with `pv`, sun angles and per-plant PV columns too.
-std::string TimeseriesCsv(const engine::RunResult& r, const PvDetail* pv = nullptr);
+//! What an optimizing strategy planned, for plan-versus-realized outputs.
+struct PlanOutput {
+  dispatch::PlanStats stats;
+  std::vector<double> soc_mwh;  //!< planned stored energy at step end
+};
+
+//! The time series as CSV text; with `pv`, sun angles and per-plant PV columns too; with
+//! `plan`, the planned SOC (`plan_soc_mwh`; the plan's power is `setpoint_mw`).
+std::string TimeseriesCsv(const engine::RunResult& r, const PvDetail* pv = nullptr, const PlanOutput* plan = nullptr);
 
 //! The summary as JSON.
-nlohmann::json SummaryJson(const Scenario& sc, const engine::RunResult& r, const engine::Kpis& k, const Timings& t);
+nlohmann::json SummaryJson(const Scenario& sc, const engine::RunResult& r, const engine::Kpis& k, const Timings& t,
+                           const PlanOutput* plan = nullptr);
 
 //! Writes timeseries.csv (if enabled) and summary.json into `dir`, atomically.
 void WriteOutputs(const std::string& dir, const Scenario& sc, const engine::RunResult& r, const engine::Kpis& k,
-                  Timings* t, const PvDetail* pv = nullptr);
+                  Timings* t, const PvDetail* pv = nullptr, const PlanOutput* plan = nullptr);
 
 }  // namespace essim::io

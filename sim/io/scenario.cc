@@ -199,6 +199,16 @@ void ReadDispatch(const MapReader& dr, Scenario* sc, Diagnostics* d) {
   auto& c = sc->dispatch;
   c.strategy = dr.String("strategy").value_or("idle");
   {
+    MapReader r(dr.Get("optimal"), dr.PathOf("optimal"), SectionAt("dispatch.optimal"), d);
+    auto& o = sc->optimal;
+    o.wear_cost_yuan_per_mwh = r.Quantity("wear_cost").value_or(0.0);
+    o.curtailment_penalty_yuan_per_mwh = r.Quantity("curtailment_penalty").value_or(0.0);
+    o.terminal_soc = r.Quantity("terminal_soc");
+    o.max_cycles_per_day = r.Quantity("max_cycles_per_day");
+    if (const auto w = r.Quantity("window")) o.window_s = static_cast<std::int64_t>(*w);
+    o.power_quadratic_yuan_per_mw2h = r.Quantity("power_cost").value_or(0.0);
+  }
+  {
     MapReader r(dr.Get("schedule"), dr.PathOf("schedule"), SectionAt("dispatch.schedule"), d);
     if (const Node* w = r.Get("windows")) {
       if (!w->IsSequence() || w->items.empty()) {

@@ -8,6 +8,7 @@
 
 #include "sim/core/error.h"
 #include "sim/core/time.h"
+#include "sim/dispatch/optimal.h"
 #include "sim/dispatch/rules.h"
 #include "sim/engine/engine.h"
 #include "sim/market/price.h"
@@ -70,7 +71,8 @@ struct Scenario {
   SeriesSpec load, export_limit, import_limit;
   PriceSpec price;
   engine::ModelConfig model;
-  dispatch::RuleConfig dispatch;
+  dispatch::RuleConfig dispatch;         //!< strategy name and rule parameters
+  dispatch::OptimalConfig optimal;       //!< parameters of strategy `optimal`
   std::string output_dir;
   bool write_timeseries = true;
   bool pv_detail = false;

@@ -181,10 +181,11 @@ std::vector<Section> Build() {
                }});
   s.push_back({"dispatch", "The strategy and the parameters of each strategy (only the chosen one's are used, all are validated).",
                {
-                   {.name = "strategy", .type = FT::kEnum, .required = true, .doc = "which strategy runs", .choices = {"idle", "schedule", "price_threshold", "absorb_curtailment"}},
+                   {.name = "strategy", .type = FT::kEnum, .required = true, .doc = "which strategy runs", .choices = {"idle", "schedule", "price_threshold", "absorb_curtailment", "optimal"}},
                    {.name = "schedule", .type = FT::kSection, .doc = "daily charge/discharge windows"},
                    {.name = "price_threshold", .type = FT::kSection, .doc = "charge below a price, discharge above another"},
                    {.name = "absorb_curtailment", .type = FT::kSection, .doc = "charge from would-be curtailment, discharge in an evening window"},
+                   {.name = "optimal", .type = FT::kSection, .doc = "perfect-foresight optimum (LP/QP)"},
                }});
   s.push_back({"dispatch.schedule", "Fixed daily windows (local clock).",
                {
@@ -209,6 +210,15 @@ std::vector<Section> Build() {
                    {.name = "discharge_above", .type = FT::kQuantity, .dim = Dim::kPrice, .doc = "also discharge outside the window when price >= this"},
                    {.name = "charge_below", .type = FT::kQuantity, .dim = Dim::kPrice, .doc = "also charge from any PV surplus when price <= this"},
                    {.name = "discharge_power", .type = FT::kQuantity, .dim = Dim::kPower, .doc = "cap on discharge (absent: rated)", .lo = 0, .lo_open = true},
+               }});
+  s.push_back({"dispatch.optimal", "Perfect-foresight optimum: one LP over the run (or windows with SOC carried across) maximizing energy revenue − charging cost − wear − curtailment penalty, solved by essim's interior-point solver; the plan then runs through the station physics like any strategy's setpoints.",
+               {
+                   {.name = "wear_cost", .type = FT::kQuantity, .dim = Dim::kPrice, .default_text = "0 yuan/MWh", .doc = "throughput (wear) cost on energy discharged at the POI", .lo = 0},
+                   {.name = "curtailment_penalty", .type = FT::kQuantity, .dim = Dim::kPrice, .default_text = "0 yuan/MWh", .doc = "cost of curtailed PV", .lo = 0},
+                   {.name = "terminal_soc", .type = FT::kRatio, .doc = "SOC at least this at the end of the run (and of each window); absent = soc.initial", .lo = 0, .hi = 1},
+                   {.name = "max_cycles_per_day", .type = FT::kNumber, .doc = "cap on equivalent full cycles per local day (breaks the banded structure)", .lo = 0, .lo_open = true},
+                   {.name = "window", .type = FT::kQuantity, .dim = Dim::kDuration, .doc = "solve windows of this length with SOC carried across (absent: the whole run)", .lo = 0, .lo_open = true},
+                   {.name = "power_cost", .type = FT::kNumber, .default_text = "0", .doc = "quadratic cost ½·q·(charge² + discharge²)·dt in yuan/(MW²·h): q > 0 makes a QP that spreads power", .lo = 0},
                }});
   s.push_back({"output", "What a run writes (atomically: temporary files, then rename).",
                {

@@ -84,25 +84,65 @@ StepLimits Station::BeginStep(std::int64_t k) {
   return lim;
 }
 
-StepLosses Station::Apply(double charge_mw, double discharge_mw) {
+namespace {
+
+// Splits `total` among phases without exceeding `cap`, in proportion to `weight` (the caps
+// when no weight is positive), passing what a full phase cannot take to the others.
+void Split(double total, const std::vector<double>& cap, const std::vector<double>& weight, std::vector<double>* out) {
+  const std::size_t n = cap.size();
+  out->assign(n, 0.0);
+  if (!(total > 0.0)) return;
+  double remaining = total;
+  for (std::size_t round = 0; round <= n && remaining > 1e-12 * total; ++round) {
+    double w_sum = 0.0;
+    for (std::size_t i = 0; i < n; ++i) if ((*out)[i] < cap[i]) w_sum += std::max(0.0, weight[i]);
+    const bool use_caps = !(w_sum > 0.0);
+    if (use_caps) {
+      w_sum = 0.0;
+      for (std::size_t i = 0; i < n; ++i) w_sum += cap[i] - (*out)[i];
+      if (!(w_sum > 0.0)) break;
+    }
+    double placed = 0.0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const double head = cap[i] - (*out)[i];
+      if (!(head > 0.0)) continue;
+      const double w = use_caps ? head : std::max(0.0, weight[i]);
+      const double give = std::min(head, remaining * w / w_sum);
+      (*out)[i] += give;
+      placed += give;
+    }
+    remaining -= placed;
+  }
+}
+
+}  // namespace
+
+StepLosses Station::Apply(double charge_mw, double discharge_mw, const std::vector<double>* targets) {
   StepLosses loss;
   const double eta_c = config_.eta_charge, eta_d = config_.eta_discharge;
-  double cap_c = 0.0, cap_d = 0.0, standby = 0.0;
-  for (const auto& ph : phases_) {
-    cap_c += ph.charge_cap_mw;
-    cap_d += ph.discharge_cap_mw;
+  const std::size_t np = phases_.size();
+  double standby = 0.0;
+  std::vector<double> cap_c(np), cap_d(np), w_c(np, 0.0), w_d(np, 0.0), share_c, share_d;
+  for (std::size_t i = 0; i < np; ++i) {
+    const PhaseState& ph = phases_[i];
     standby += ph.standby_mw;
+    cap_c[i] = std::max(0.0, ph.charge_cap_mw - ph.standby_mw);
+    cap_d[i] = ph.discharge_cap_mw;
+    if (targets && i < targets->size()) {
+      w_c[i] = std::max(0.0, -(*targets)[i]);
+      w_d[i] = std::max(0.0, (*targets)[i]);
+    }
   }
-  // Split in proportion to each phase's capability so all phases reach their limits
-  // together; the standby charge first goes to the phases that need it.
+  // Standby first to the phases that need it; the rest by plan or capability.
   const double extra_c = std::max(0.0, charge_mw - standby);
-  const double free_c = cap_c - standby;
-  for (auto& ph : phases_) {
+  const double standby_scale = standby > 0.0 ? std::min(1.0, charge_mw / standby) : 0.0;
+  Split(extra_c, cap_c, w_c, &share_c);
+  Split(discharge_mw, cap_d, w_d, &share_d);
+  for (std::size_t i = 0; i < np; ++i) {
+    PhaseState& ph = phases_[i];
     if (!ph.in_service) continue;
-    double c = ph.standby_mw;
-    if (extra_c > 0.0 && free_c > 0.0) c += extra_c * (ph.charge_cap_mw - ph.standby_mw) / free_c;
-    if (charge_mw < standby && standby > 0.0) c = ph.standby_mw * charge_mw / standby;
-    const double d = cap_d > 0.0 ? discharge_mw * ph.discharge_cap_mw / cap_d : 0.0;
+    const double c = ph.standby_mw * standby_scale + share_c[i];
+    const double d = share_d[i];
     const double before = ph.stored_mwh;
     const double e = ph.after_self_discharge_mwh;
     ph.stored_mwh = e + (eta_c * c - d / eta_d) * dt_h_;

@@ -63,9 +63,12 @@ class Station {
   //! Starts step k: commissions phases due by the step's start and returns the limits.
   StepLimits BeginStep(std::int64_t k);
 
-  //! Applies charge and discharge (POI, MW, within the limits of BeginStep and not both
-  //! positive), splits them among phases and advances SOC. Returns losses by cause.
-  StepLosses Apply(double charge_mw, double discharge_mw);
+  //! Applies charge (standby included) and discharge at the POI, MW, within the limits of
+  //! BeginStep; splits them among phases and advances SOC. Without `phase_targets` the
+  //! split follows each phase's capability (all reach their limits together); with them
+  //! (planned net power per phase, + discharge) it follows the plan, water-filling what a
+  //! phase cannot take into the others. Returns losses by cause.
+  StepLosses Apply(double charge_mw, double discharge_mw, const std::vector<double>* phase_targets = nullptr);
 
   //! Stored energy of all phases, MWh.
   double stored_mwh() const;

@@ -86,10 +86,16 @@ BOOST_AUTO_TEST_CASE(ramp_window_and_standby) {
   BOOST_TEST(ResolveNode(in, st, GridConfig{}, 120.0).discharge_mw == 50.0);
   BOOST_TEST(ResolveNode(in, st, GridConfig{}, -120.0).charge_mw == 50.0);
   st = kStation;
-  st.charge_min_mw = 0.5;  // self-discharge at SOC min must be replaced
+  st.standby_mw = 0.5;  // a phase at SOC min replaces its self-discharge while others discharge
   NodeFlows f = ResolveNode(in, st, GridConfig{}, 100.0);
-  BOOST_TEST(f.discharge_mw == 0.0);
+  BOOST_TEST(f.discharge_mw == 100.0);
   BOOST_TEST(f.charge_mw == 0.5);
+  BOOST_TEST(f.net_mw == 100.0);
+  BOOST_TEST(Imbalance(in, f) == 0.0);
+  // Standby is taken even when grid charging is not allowed and nothing else is asked.
+  f = ResolveNode(in, st, GridConfig{false}, 0.0);
+  BOOST_TEST(f.charge_mw == 0.5);
+  BOOST_TEST(f.import_mw == 0.5);
 }
 
 BOOST_AUTO_TEST_CASE(balance_closes_on_a_grid_of_cases) {

@@ -1,0 +1,222 @@
+#include "sim/dispatch/optimal.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include <fmt/format.h>
+
+namespace essim::dispatch {
+namespace {
+
+// Tie-breaker on charge and discharge throughput, yuan/MWh: with prices at or above a
+// non-negative floor, charging and discharging in the same step can never earn money (the
+// price terms cancel and energy is lost), but without a strictly positive cost an
+// interior-point method lands in the middle of such an optimal face. 0.001 yuan/MWh makes
+// simultaneous charge and discharge strictly worse at a cost below 1e-6 of any revenue.
+constexpr double kThroughputTieBreak = 1e-3;
+
+}  // namespace
+
+DispatchProblem BuildDispatchProblem(const storage::StationConfig& st, const grid::GridConfig& grid, const InputView& in,
+                                     const OptimalConfig& cfg, std::int64_t first, std::int64_t count,
+                                     const std::vector<double>& initial_mwh) {
+  const double inf = std::numeric_limits<double>::infinity();
+  const TimeAxis& axis = *in.axis;
+  const double dt = axis.dt_h();
+  const double keep = std::pow(1.0 - st.self_discharge_per_day, axis.step_s / 86400.0);
+  const std::size_t np = st.phases.size();
+  DispatchProblem dp;
+  dp.first_step = first;
+  dp.steps = count;
+  dp.phases = np;
+  const std::int64_t nv = count * static_cast<std::int64_t>(np) * 3 + 3 * count;
+  opt::Problem& p = dp.problem;
+  p.c = Eigen::VectorXd::Zero(nv);
+  p.x_lo = Eigen::VectorXd::Zero(nv);
+  p.x_hi = Eigen::VectorXd::Zero(nv);
+  p.var_names.resize(static_cast<std::size_t>(nv));
+  std::vector<Eigen::Triplet<double>> t;
+  std::vector<double> row_lo, row_hi;
+  auto add_row = [&](std::string name, double lo, double hi) {
+    row_lo.push_back(lo);
+    row_hi.push_back(hi);
+    p.row_names.push_back(std::move(name));
+    return static_cast<int>(row_lo.size()) - 1;
+  };
+  std::vector<bool> started(np, false);
+  std::vector<int> day_rows;  // cycles cap rows, one per local day
+  std::int64_t current_day = std::numeric_limits<std::int64_t>::min();
+  int day_row = -1;
+  double nameplate = 0.0;
+  for (const auto& ph : st.phases) nameplate += ph.energy_mwh;
+  for (std::int64_t lt = 0; lt < count; ++lt) {
+    const std::int64_t k = first + lt;
+    const std::int64_t tk = axis.TimeAt(k);
+    const double price = (*in.price_yuan_per_mwh)[k];
+    const double pv = (*in.pv_mw)[k], load = (*in.load_mw)[k];
+    double aux = 0.0;
+    for (const auto& ph : st.phases) if (ph.in_service_unix_s <= tk) aux += ph.aux_mw;
+    if (cfg.max_cycles_per_day) {
+      const std::int64_t local = tk + axis.utc_offset_s;
+      const std::int64_t day = local >= 0 ? local / 86400 : (local - 86399) / 86400;
+      if (day != current_day) {
+        current_day = day;
+        day_row = add_row(fmt::format("cycles_{}", day), -inf, *cfg.max_cycles_per_day * nameplate);
+      }
+    }
+    // Per-phase variables and the SOC balance rows.
+    for (std::size_t ph = 0; ph < np; ++ph) {
+      const auto& pc = st.phases[ph];
+      const int c = dp.Charge(lt, ph), d = dp.Discharge(lt, ph), e = dp.Energy(lt, ph);
+      p.var_names[static_cast<std::size_t>(c)] = fmt::format("charge_{}_{}", pc.name, k);
+      p.var_names[static_cast<std::size_t>(d)] = fmt::format("discharge_{}_{}", pc.name, k);
+      p.var_names[static_cast<std::size_t>(e)] = fmt::format("energy_{}_{}", pc.name, k);
+      const bool in_service = pc.in_service_unix_s <= tk;
+      if (!in_service) continue;  // all bounds stay [0, 0]: fixed and presolved away
+      p.x_hi[c] = pc.power_mw;
+      p.x_hi[d] = pc.power_mw;
+      p.x_lo[e] = st.soc_min * pc.energy_mwh;
+      p.x_hi[e] = st.soc_max * pc.energy_mwh;
+      p.c[c] = price * dt + kThroughputTieBreak * dt;
+      p.c[d] = -price * dt + (cfg.wear_cost_yuan_per_mwh + kThroughputTieBreak) * dt;
+      // e_t − keep·e_{t−1} − η_c·dt·c + dt/η_d·d = keep·E0 (first step in service) or 0.
+      double rhs = 0.0;
+      const int row = add_row(fmt::format("soc_{}_{}", pc.name, k), 0.0, 0.0);
+      t.emplace_back(row, e, 1.0);
+      t.emplace_back(row, c, -st.eta_charge * dt);
+      t.emplace_back(row, d, dt / st.eta_discharge);
+      if (!started[ph]) {
+        started[ph] = true;
+        const double e0 = lt == 0 && ph < initial_mwh.size() && !std::isnan(initial_mwh[ph]) ? initial_mwh[ph] : st.soc_initial * pc.energy_mwh;
+        rhs = keep * e0;
+      } else {
+        t.emplace_back(row, dp.Energy(lt - 1, ph), -keep);
+      }
+      row_lo.back() = row_hi.back() = rhs;
+      if (day_row >= 0) t.emplace_back(day_row, d, dt / st.eta_discharge);
+    }
+    // Node: −curt + import − export + Σ(d − c) = load + aux − pv.
+    const int curt = dp.Node(lt, 0), exp = dp.Node(lt, 1), imp = dp.Node(lt, 2);
+    p.var_names[static_cast<std::size_t>(curt)] = fmt::format("curtail_{}", k);
+    p.var_names[static_cast<std::size_t>(exp)] = fmt::format("export_{}", k);
+    p.var_names[static_cast<std::size_t>(imp)] = fmt::format("import_{}", k);
+    p.x_hi[curt] = pv;
+    p.x_hi[exp] = (*in.export_limit_mw)[k];
+    p.x_hi[imp] = std::max((*in.import_limit_mw)[k], load + aux - pv);  // the load is always served
+    p.c[curt] = cfg.curtailment_penalty_yuan_per_mwh * dt;
+    const double net_load = load + aux - pv;
+    const int node = add_row(fmt::format("node_{}", k), net_load, net_load);
+    t.emplace_back(node, curt, -1.0);
+    t.emplace_back(node, imp, 1.0);
+    t.emplace_back(node, exp, -1.0);
+    for (std::size_t ph = 0; ph < np; ++ph) {
+      if (st.phases[ph].in_service_unix_s > tk) continue;
+      t.emplace_back(node, dp.Discharge(lt, ph), 1.0);
+      t.emplace_back(node, dp.Charge(lt, ph), -1.0);
+    }
+    // The node's rule (grid::ResolveNode): never discharge into curtailment — discharge only
+    // into the export room the PV surplus leaves: Σd ≤ max(0, export limit − (pv − load − aux)).
+    {
+      const double room = std::max(0.0, (*in.export_limit_mw)[k] - (pv - load - aux));
+      if (std::isfinite(room)) {
+        const int row = add_row(fmt::format("export_room_{}", k), -inf, room);
+        for (std::size_t ph = 0; ph < np; ++ph) {
+          if (st.phases[ph].in_service_unix_s <= tk) t.emplace_back(row, dp.Discharge(lt, ph), 1.0);
+        }
+      }
+    }
+    if (!grid.allow_grid_charging) {  // charge only from PV surplus: Σc ≤ max(0, pv − load − aux)
+      const int row = add_row(fmt::format("pv_only_{}", k), -inf, std::max(0.0, pv - load - aux));
+      for (std::size_t ph = 0; ph < np; ++ph) {
+        if (st.phases[ph].in_service_unix_s <= tk) t.emplace_back(row, dp.Charge(lt, ph), 1.0);
+      }
+    }
+  }
+  // Terminal SOC: at least the target (initial by default) at the end of the window.
+  for (std::size_t ph = 0; ph < np; ++ph) {
+    if (!started[ph]) continue;
+    const int e = dp.Energy(count - 1, ph);
+    const double target = cfg.terminal_soc.value_or(st.soc_initial) * st.phases[ph].energy_mwh;
+    p.x_lo[e] = std::min(std::max(p.x_lo[e], target), p.x_hi[e]);
+  }
+  if (cfg.power_quadratic_yuan_per_mw2h > 0.0) {
+    p.Q.resize(nv, nv);
+    std::vector<Eigen::Triplet<double>> q;
+    for (std::int64_t lt = 0; lt < count; ++lt)
+      for (std::size_t ph = 0; ph < np; ++ph) {
+        q.emplace_back(dp.Charge(lt, ph), dp.Charge(lt, ph), cfg.power_quadratic_yuan_per_mw2h * dt);
+        q.emplace_back(dp.Discharge(lt, ph), dp.Discharge(lt, ph), cfg.power_quadratic_yuan_per_mw2h * dt);
+      }
+    p.Q.setFromTriplets(q.begin(), q.end());
+  }
+  p.A.resize(static_cast<Eigen::Index>(row_lo.size()), nv);
+  p.A.setFromTriplets(t.begin(), t.end());
+  p.A.makeCompressed();
+  p.row_lo = Eigen::Map<Eigen::VectorXd>(row_lo.data(), static_cast<Eigen::Index>(row_lo.size()));
+  p.row_hi = Eigen::Map<Eigen::VectorXd>(row_hi.data(), static_cast<Eigen::Index>(row_hi.size()));
+  return dp;
+}
+
+OptimalStrategy::OptimalStrategy(storage::StationConfig station, grid::GridConfig grid, OptimalConfig cfg, opt::Options options)
+    : station_(std::move(station)), grid_(grid), cfg_(cfg), options_(options) {}
+
+void OptimalStrategy::Prepare(const InputView& in) {
+  const TimeAxis& axis = *in.axis;
+  const std::int64_t n = axis.count;
+  const std::size_t np = station_.phases.size();
+  plan_mw_.assign(static_cast<std::size_t>(n), 0.0);
+  plan_soc_mwh_.assign(static_cast<std::size_t>(n), 0.0);
+  plan_phase_mw_.assign(static_cast<std::size_t>(n) * np, 0.0);
+  stats_ = PlanStats{};
+  const std::int64_t window = cfg_.window_s > 0 ? std::max<std::int64_t>(1, cfg_.window_s / axis.step_s) : n;
+  std::vector<double> energy(np, std::nan(""));  // carried across windows (NaN = not yet in service)
+  int worst = 0;
+  for (std::int64_t first = 0; first < n; first += window) {
+    const std::int64_t count = std::min(window, n - first);
+    const DispatchProblem dp = BuildDispatchProblem(station_, grid_, in, cfg_, first, count, energy);
+    const opt::Result r = opt::Solve(dp.problem, options_);
+    ++stats_.windows;
+    stats_.iterations += r.info.iterations;
+    stats_.solve_seconds += r.info.solve_seconds;
+    stats_.linear_solver = r.info.linear_solver == opt::LinearSolver::kBanded ? "banded" : "augmented";
+    const int rank = static_cast<int>(r.status);
+    if (rank > worst || stats_.windows == 1) {
+      worst = std::max(worst, rank);
+      stats_.status = opt::StatusName(static_cast<opt::Status>(worst));
+    }
+    const bool usable = r.status == opt::Status::kOptimal || r.status == opt::Status::kOptimalInaccurate;
+    if (!usable) ++stats_.fallbacks;  // documented fallback: idle for this window
+    stats_.objective_yuan += usable ? r.info.objective : 0.0;
+    for (std::int64_t lt = 0; lt < count; ++lt) {
+      double net = 0.0, soc = 0.0;
+      for (std::size_t ph = 0; ph < np; ++ph) {
+        if (usable) {
+          const double phase_net = r.solution.x[dp.Discharge(lt, ph)] - r.solution.x[dp.Charge(lt, ph)];
+          plan_phase_mw_[static_cast<std::size_t>(first + lt) * np + ph] = phase_net;
+          net += phase_net;
+          soc += r.solution.x[dp.Energy(lt, ph)];
+        }
+      }
+      plan_mw_[static_cast<std::size_t>(first + lt)] = net;
+      plan_soc_mwh_[static_cast<std::size_t>(first + lt)] = soc;
+    }
+    const std::int64_t t_end = axis.TimeAt(first + count - 1);
+    for (std::size_t ph = 0; ph < np; ++ph) {
+      if (station_.phases[ph].in_service_unix_s > t_end) continue;
+      energy[ph] = usable ? r.solution.x[dp.Energy(count - 1, ph)]
+                          : (std::isnan(energy[ph]) ? station_.soc_initial * station_.phases[ph].energy_mwh : energy[ph]);
+    }
+  }
+}
+
+double OptimalStrategy::Setpoint(const Observation& obs) { return plan_mw_[static_cast<std::size_t>(obs.step)]; }
+
+bool OptimalStrategy::PhaseTargets(std::int64_t step, std::vector<double>* net_mw) const {
+  const std::size_t np = station_.phases.size();
+  net_mw->assign(plan_phase_mw_.begin() + static_cast<std::ptrdiff_t>(static_cast<std::size_t>(step) * np),
+                 plan_phase_mw_.begin() + static_cast<std::ptrdiff_t>(static_cast<std::size_t>(step + 1) * np));
+  return true;
+}
+
+}  // namespace essim::dispatch

@@ -1,0 +1,81 @@
+// Strategy `optimal`: perfect-foresight dispatch as one LP (or QP) over the run, or over
+// windows with the state carried across. The solver (sim/opt) knows nothing of energy;
+// this file maps the station, node and market onto it and the solution back to setpoints.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/dispatch/strategy.h"
+#include "sim/grid/poi.h"
+#include "sim/opt/solver.h"
+#include "sim/storage/station.h"
+
+namespace essim::dispatch {
+
+//! Parameters of the optimal strategy.
+struct OptimalConfig {
+  double wear_cost_yuan_per_mwh = 0.0;           //!< on energy discharged at the POI (≥ 0)
+  double curtailment_penalty_yuan_per_mwh = 0.0; //!< on curtailed PV (≥ 0)
+  std::optional<double> terminal_soc;            //!< fraction of energy at the end; absent = initial
+  std::optional<double> max_cycles_per_day;      //!< cap on Σ discharge/η_d per local day / nameplate
+  std::int64_t window_s = 0;                     //!< 0 = the whole run as one problem
+  double power_quadratic_yuan_per_mw2h = 0.0;    //!< ½·q·(c² + d²)·dt: a QP that spreads power
+};
+
+//! A built dispatch problem and where its variables are.
+struct DispatchProblem {
+  opt::Problem problem;
+  std::int64_t first_step = 0, steps = 0;
+  std::size_t phases = 0;
+  //! Column of charge / discharge / energy of phase p at local step t: (t·phases + p)·3 + {0,1,2};
+  //! then curtailment, export, import at steps·phases·3 + 3t + {0,1,2}.
+  int Charge(std::int64_t t, std::size_t p) const { return static_cast<int>((t * static_cast<std::int64_t>(phases) + static_cast<std::int64_t>(p)) * 3); }
+  int Discharge(std::int64_t t, std::size_t p) const { return Charge(t, p) + 1; }
+  int Energy(std::int64_t t, std::size_t p) const { return Charge(t, p) + 2; }
+  int Node(std::int64_t t, int which) const { return static_cast<int>(steps * static_cast<std::int64_t>(phases) * 3 + 3 * t + which); }
+};
+
+//! Builds the problem for steps [first, first + count) starting from stored energies
+//! `initial_mwh` per phase (NaN: not yet in service, starts at soc.initial when it is). Rows and columns are
+//! ordered by step, so the normal matrix is banded (except with a cycles cap).
+DispatchProblem BuildDispatchProblem(const storage::StationConfig& station, const grid::GridConfig& grid,
+                                     const InputView& in, const OptimalConfig& cfg, std::int64_t first,
+                                     std::int64_t count, const std::vector<double>& initial_mwh);
+
+//! Solver statistics of a plan (summed over windows).
+struct PlanStats {
+  std::string status = "not_solved";  //!< the worst status over windows
+  int windows = 0;
+  int iterations = 0;
+  double objective_yuan = 0.0;        //!< minimized cost (− net energy revenue + wear + penalty)
+  double solve_seconds = 0.0;
+  int fallbacks = 0;                  //!< windows whose plan fell back to idle (non-optimal status)
+  std::string linear_solver;
+};
+
+//! Perfect-foresight optimum; the plan is the net POI power per step.
+class OptimalStrategy final : public Strategy {
+ public:
+  OptimalStrategy(storage::StationConfig station, grid::GridConfig grid, OptimalConfig cfg, opt::Options options = {});
+  std::string_view name() const override { return "optimal"; }
+  Foresight foresight() const override { return Foresight::kPerfect; }
+  void Prepare(const InputView& inputs) override;
+  double Setpoint(const Observation& obs) override;
+  bool PhaseTargets(std::int64_t step, std::vector<double>* net_mw) const override;
+  const std::vector<double>& plan_mw() const { return plan_mw_; }
+  const std::vector<double>& plan_soc_mwh() const { return plan_soc_mwh_; }
+  const PlanStats& stats() const { return stats_; }
+
+ private:
+  storage::StationConfig station_;
+  grid::GridConfig grid_;
+  OptimalConfig cfg_;
+  opt::Options options_;
+  std::vector<double> plan_mw_, plan_soc_mwh_;
+  std::vector<double> plan_phase_mw_;  //!< steps × phases, net per phase
+  PlanStats stats_;
+};
+
+}  // namespace essim::dispatch
