@@ -6,8 +6,10 @@
 
 namespace essim::engine {
 namespace {
-// A setpoint counts as clipped when the realized power differs by more than 1 kW: below
-// that are the tolerances of optimized plans, not limits.
+// A setpoint counts as clipped when the realized power differs by more than this fraction
+// of the rating in service (10 kW for 1000 MW) plus 1 kW: below that are the tolerances of
+// optimized plans (a few kW at SOC limits), not limits.
+constexpr double kClipToleranceRel = 1e-5;
 constexpr double kClipToleranceMw = 1e-3;
 }  // namespace
 
@@ -119,7 +121,7 @@ void RunInto(const ModelConfig& model, const Inputs& in, dispatch::Strategy& str
     r.standby_charge_mwh += standby * dt_h;
     r.standby_mw[k] = standby;
     const double gap = std::abs(setpoint - f.net_mw);
-    if (gap > kClipToleranceMw) {
+    if (gap > kClipToleranceMw + kClipToleranceRel * station.power_in_service_mw()) {
       ++r.clipped_steps;
       r.clipped_mwh += gap * dt_h;
     }

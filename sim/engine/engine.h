@@ -57,7 +57,7 @@ struct RunResult {
   std::vector<double> phase_discharged_stored_mwh;  //!< energy drawn from storage per phase
   std::vector<std::int64_t> phase_seconds_in_service;
   double initial_stored_mwh = 0.0;     //!< stored energy before step 0 (phases in service at start)
-  std::int64_t clipped_steps = 0;      //!< steps where the realized net power differs from the setpoint by > 1 kW
+  std::int64_t clipped_steps = 0;      //!< steps where realized and setpoint differ by > 1 kW + 1e-5 × rating
   double clipped_mwh = 0.0;            //!< |setpoint − realized| energy over the run
   double standby_charge_mwh = 0.0;     //!< charge taken to hold SOC min against self-discharge
   std::int64_t import_over_limit_steps = 0;  //!< steps where load alone exceeded the import limit

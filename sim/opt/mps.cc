@@ -42,8 +42,21 @@ std::string ToFreeMps(const Problem& p, const std::string& name) {
     if (t == 'N') fmt::format_to(std::back_inserter(out), " N {}\n", rn[static_cast<std::size_t>(i)]);
     else fmt::format_to(std::back_inserter(out), " {} {}\n", t, rn[static_cast<std::size_t>(i)]);
   }
+  // Columns with no objective coefficient and no matrix entry change nothing (e.g. a phase
+  // before commissioning); some readers reject their bounds, so they are left out.
+  std::vector<bool> empty(static_cast<std::size_t>(n), false);
+  int omitted = 0;
+  for (Eigen::Index j = 0; j < n; ++j) {
+    bool used = p.c[j] != 0.0;
+    for (SparseMatrix::InnerIterator it(p.A, j); it && !used; ++it) used = it.value() != 0.0;
+    for (SparseMatrix::InnerIterator it(p.Q, j); p.Q.nonZeros() > 0 && it && !used; ++it) used = it.value() != 0.0;
+    empty[static_cast<std::size_t>(j)] = !used;
+    omitted += !used;
+  }
+  if (omitted > 0) fmt::format_to(std::back_inserter(out), "* {} columns without objective or matrix entries omitted\n", omitted);
   put("COLUMNS\n");
   for (Eigen::Index j = 0; j < n; ++j) {
+    if (empty[static_cast<std::size_t>(j)]) continue;
     const std::string& v = vn[static_cast<std::size_t>(j)];
     bool any = false;
     if (p.c[j] != 0.0) {
@@ -75,6 +88,7 @@ std::string ToFreeMps(const Problem& p, const std::string& name) {
   }
   put("BOUNDS\n");
   for (Eigen::Index j = 0; j < n; ++j) {
+    if (empty[static_cast<std::size_t>(j)]) continue;
     const std::string& v = vn[static_cast<std::size_t>(j)];
     const double lo = p.x_lo[j], hi = p.x_hi[j];
     if (lo == hi) {

@@ -1,0 +1,240 @@
+// The perfect-foresight optimum: analytic cases, no simultaneous charge and discharge, both
+// solver paths, and seeded random storage problems cross-checked against independent solvers
+// (COIN-OR Clp and GLPK's glpsol, Debian packages coinor-clp and glpk-utils) through the MPS export.
+#define BOOST_TEST_MODULE essim_optimal
+#include <boost/test/unit_test.hpp>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <sstream>
+
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "sim/core/rng.h"
+#include "sim/dispatch/optimal.h"
+#include "sim/opt/mps.h"
+
+using namespace essim;
+using namespace essim::dispatch;
+namespace tt = boost::test_tools;
+
+namespace {
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+struct Case {
+  TimeAxis axis;
+  Series pv, load, price, xlim, mlim;
+  InputView view() const { return InputView{&axis, &pv, &load, &price, &xlim, &mlim}; }
+};
+
+Case Flat(int n, int step_s = 3600) {
+  Case c;
+  c.axis = TimeAxis{1735660800, step_s, n, 28800};
+  c.pv = Series::Zero(n);
+  c.load = Series::Zero(n);
+  c.price = Series::Constant(n, 100.0);
+  c.xlim = Series::Constant(n, kInf);
+  c.mlim = Series::Constant(n, kInf);
+  return c;
+}
+
+storage::StationConfig OnePhase(double p, double e, double eta, double soc0 = 0.0) {
+  storage::StationConfig s;
+  s.phases = {storage::PhaseConfig{"a", p, e, std::numeric_limits<std::int64_t>::min(), 0.0}};
+  s.soc_min = 0.0;
+  s.soc_max = 1.0;
+  s.soc_initial = soc0;
+  s.eta_charge = s.eta_discharge = eta;
+  s.self_discharge_per_day = 0.0;
+  return s;
+}
+
+opt::Result SolveCase(const storage::StationConfig& st, const Case& c, const OptimalConfig& cfg = {},
+                      opt::LinearSolver ls = opt::LinearSolver::kAuto, DispatchProblem* out = nullptr) {
+  const DispatchProblem dp = BuildDispatchProblem(st, grid::GridConfig{}, c.view(), cfg, 0, c.axis.count,
+                                                  std::vector<double>(st.phases.size(), std::nan("")));
+  opt::Options o;
+  o.linear_solver = ls;
+  const opt::Result r = opt::Solve(dp.problem, o);
+  if (out) *out = dp;
+  return r;
+}
+
+// Objective of an MPS file by an external solver; NaN if it could not be read.
+double ExternalObjective(const std::string& cmd, const std::string& out_file, const std::string& marker) {
+  if (std::system(cmd.c_str()) != 0) return std::nan("");
+  std::ifstream in(out_file);
+  std::string line;
+  while (std::getline(in, line)) {
+    const auto at = line.find(marker);
+    if (at == std::string::npos) continue;
+    std::istringstream ss(line.substr(at + marker.size()));
+    double v;
+    if (ss >> v) return v;
+  }
+  return std::nan("");
+}
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(optimal)
+
+BOOST_AUTO_TEST_CASE(two_step_arbitrage) {
+  // 10 MW / 10 MWh, η = 0.9 each way, empty at start and end, prices 10 then 100 yuan/MWh, 1 h steps.
+  // Charge 10 MW (stores 9 MWh), discharge 9 × 0.9 = 8.1 MW: revenue 810 − 100 = 710 yuan.
+  Case c = Flat(2);
+  c.price << 10.0, 100.0;
+  DispatchProblem dp;
+  const opt::Result r = SolveCase(OnePhase(10, 10, 0.9), c, {}, opt::LinearSolver::kAuto, &dp);
+  BOOST_TEST_REQUIRE((r.status == opt::Status::kOptimal));
+  BOOST_TEST(r.solution.x[dp.Charge(0, 0)] == 10.0, tt::tolerance(1e-7));
+  BOOST_TEST(r.solution.x[dp.Discharge(1, 0)] == 8.1, tt::tolerance(1e-7));
+  BOOST_TEST(std::abs(r.solution.x[dp.Discharge(0, 0)]) < 1e-6);
+  BOOST_TEST(std::abs(r.solution.x[dp.Charge(1, 0)]) < 1e-6);
+  // Objective = −710 plus the 0.001 yuan/MWh throughput tie-breaker on 18.1 MWh.
+  BOOST_TEST(r.info.objective == -710.0 + 1e-3 * 18.1, tt::tolerance(1e-9));
+}
+
+BOOST_AUTO_TEST_CASE(spread_below_round_trip_loss_no_cycling) {
+  // Round trip 0.81: buying at 100 and selling at 120 returns 97.2 per 100 spent: never cycle.
+  Case c = Flat(6);
+  c.price << 100, 120, 100, 120, 100, 120;
+  DispatchProblem dp;
+  const opt::Result r = SolveCase(OnePhase(10, 10, 0.9, 0.5), c, {}, opt::LinearSolver::kAuto, &dp);
+  BOOST_TEST_REQUIRE((r.status == opt::Status::kOptimal));
+  for (int t = 0; t < 6; ++t) {
+    BOOST_TEST(std::abs(r.solution.x[dp.Charge(t, 0)]) < 1e-6);
+    BOOST_TEST(std::abs(r.solution.x[dp.Discharge(t, 0)]) < 1e-6);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(soc_pinned_at_its_limits) {
+  // Power is not binding (100 MW on 10 MWh): fill to SOC max, then empty to SOC min.
+  storage::StationConfig st = OnePhase(100, 10, 0.95, 0.5);
+  st.soc_min = 0.1;
+  st.soc_max = 0.9;
+  OptimalConfig cfg;
+  cfg.terminal_soc = 0.1;
+  Case c = Flat(4);
+  c.price << 10, 10, 500, 500;
+  DispatchProblem dp;
+  const opt::Result r = SolveCase(st, c, cfg, opt::LinearSolver::kAuto, &dp);
+  BOOST_TEST_REQUIRE((r.status == opt::Status::kOptimal));
+  BOOST_TEST(r.solution.x[dp.Energy(1, 0)] == 9.0, tt::tolerance(1e-7));
+  BOOST_TEST(r.solution.x[dp.Energy(3, 0)] == 1.0, tt::tolerance(1e-7));
+  // It charged 4 MWh of room: (9 − 5)/0.95 MWh at the POI, and sold 8 × 0.95 MWh.
+  const double charged = r.solution.x[dp.Charge(0, 0)] + r.solution.x[dp.Charge(1, 0)];
+  BOOST_TEST(charged == 4.0 / 0.95, tt::tolerance(1e-7));
+}
+
+BOOST_AUTO_TEST_CASE(no_simultaneous_charge_and_discharge_at_price_floor) {
+  // PV well above the export limit, price at a 40 yuan/MWh floor all day, two phases, no wear
+  // and no curtailment penalty: the optimal face must not contain charge and discharge together.
+  Case c = Flat(96, 900);
+  for (int k = 0; k < 96; ++k) {
+    c.pv[k] = 800.0 * std::max(0.0, std::sin(M_PI * (k - 24) / 48.0));
+    c.price[k] = 40.0;
+    c.xlim[k] = 300.0;
+  }
+  storage::StationConfig st = OnePhase(100, 200, 0.92, 0.5);
+  st.phases.push_back(storage::PhaseConfig{"b", 50, 100, std::numeric_limits<std::int64_t>::min(), 0.0});
+  st.soc_min = 0.05;
+  st.soc_max = 0.95;
+  DispatchProblem dp;
+  const opt::Result r = SolveCase(st, c, {}, opt::LinearSolver::kAuto, &dp);
+  BOOST_TEST_REQUIRE((r.status == opt::Status::kOptimal));
+  for (int t = 0; t < 96; ++t) {
+    double ch = 0, dis = 0;
+    for (std::size_t p = 0; p < 2; ++p) {
+      const double cp = r.solution.x[dp.Charge(t, p)], dpp = r.solution.x[dp.Discharge(t, p)];
+      BOOST_TEST_REQUIRE(std::min(cp, dpp) < 1e-5);  // per phase
+      ch += cp;
+      dis += dpp;
+    }
+    BOOST_TEST_REQUIRE(std::min(ch, dis) < 1e-5);  // and across phases
+  }
+}
+
+BOOST_AUTO_TEST_CASE(paths_agree_on_storage_problems) {
+  Rng rng(99, 0);
+  for (int trial = 0; trial < 10; ++trial) {
+    const int n = 24 + static_cast<int>(rng.Uniform() * 200);
+    Case c = Flat(n, 900);
+    for (int k = 0; k < n; ++k) {
+      c.price[k] = 40 + 600 * rng.Uniform();
+      c.pv[k] = 300 * rng.Uniform();
+      c.load[k] = 100 * rng.Uniform();
+      c.xlim[k] = 150 + 100 * rng.Uniform();
+      c.mlim[k] = 200;
+    }
+    const storage::StationConfig st = OnePhase(50 + 50 * rng.Uniform(), 100 + 200 * rng.Uniform(), 0.9 + 0.08 * rng.Uniform(), 0.5);
+    const opt::Result a = SolveCase(st, c, {}, opt::LinearSolver::kAugmented);
+    const opt::Result b = SolveCase(st, c, {}, opt::LinearSolver::kBanded);
+    BOOST_TEST_REQUIRE((a.status == opt::Status::kOptimal));
+    BOOST_TEST_REQUIRE((b.status == opt::Status::kOptimal));
+    BOOST_TEST(std::abs(a.info.objective - b.info.objective) / std::max(1.0, std::abs(b.info.objective)) < 1e-7);
+    BOOST_TEST(b.info.primal_residual <= 1e-8);
+    BOOST_TEST(b.info.dual_residual <= 1e-8);
+    BOOST_TEST(b.info.gap <= 1e-8);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(random_problems_match_clp_and_glpsol) {
+  BOOST_TEST_REQUIRE(std::system("command -v clp > /dev/null && command -v glpsol > /dev/null") == 0,
+                     "clp and glpsol are needed (Debian: coinor-clp, glpk-utils; tools/build.sh installs them)");
+  const auto dir = std::filesystem::temp_directory_path() / ("essim-lp-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  Rng rng(7, 0);
+  for (int trial = 0; trial < 12; ++trial) {
+    const int n = 12 + static_cast<int>(rng.Uniform() * 300);
+    const int phases = 1 + static_cast<int>(rng.Uniform() * 3);
+    Case c = Flat(n, rng.Uniform() < 0.5 ? 900 : 3600);
+    for (int k = 0; k < n; ++k) {
+      c.price[k] = 40 + 610 * rng.Uniform();
+      c.pv[k] = 500 * std::max(0.0, std::sin(2 * M_PI * k / (c.axis.step_s == 900 ? 96.0 : 24.0)) + 0.3 * rng.Normal());
+      c.load[k] = 80 * rng.Uniform();
+      c.xlim[k] = 200 + 200 * rng.Uniform();
+      c.mlim[k] = 150 + 100 * rng.Uniform();
+    }
+    storage::StationConfig st;
+    for (int p = 0; p < phases; ++p) {
+      const std::int64_t in_service = rng.Uniform() < 0.3 ? c.axis.TimeAt(static_cast<std::int64_t>(rng.Uniform() * n)) : std::numeric_limits<std::int64_t>::min();
+      st.phases.push_back(storage::PhaseConfig{fmt::format("p{}", p), 20 + 100 * rng.Uniform(), 40 + 300 * rng.Uniform(), in_service, 0.5});
+    }
+    st.soc_min = 0.05 + 0.1 * rng.Uniform();
+    st.soc_max = 0.85 + 0.1 * rng.Uniform();
+    st.soc_initial = 0.5;
+    st.eta_charge = 0.9 + 0.09 * rng.Uniform();
+    st.eta_discharge = 0.9 + 0.09 * rng.Uniform();
+    st.self_discharge_per_day = 0.001 * rng.Uniform();
+    OptimalConfig cfg;
+    cfg.wear_cost_yuan_per_mwh = 20 * rng.Uniform();
+    cfg.curtailment_penalty_yuan_per_mwh = 10 * rng.Uniform();
+    grid::GridConfig grid{rng.Uniform() < 0.7};
+    const DispatchProblem dp = BuildDispatchProblem(st, grid, c.view(), cfg, 0, n, std::vector<double>(st.phases.size(), std::nan("")));
+    const opt::Result r = opt::Solve(dp.problem);
+    BOOST_TEST_CONTEXT("trial " << trial << " (" << n << " steps, " << phases << " phases)") {
+      BOOST_TEST_REQUIRE((r.status == opt::Status::kOptimal));
+      const std::string mps = (dir / fmt::format("p{}.mps", trial)).string();
+      std::ofstream(mps) << opt::ToFreeMps(dp.problem, "trial");
+      const std::string glp_out = mps + ".glp";
+      const double glp = ExternalObjective(fmt::format("glpsol --freemps {} -o {} > /dev/null 2>&1", mps, glp_out), glp_out, "obj = ");
+      const std::string clp_out = mps + ".clp";
+      // Clp's log line "Optimal objective <value> - <n> iterations" has 10 significant digits.
+      const double clp = ExternalObjective(fmt::format("clp {} -dualsimplex > {} 2>&1", mps, clp_out), clp_out, "Optimal objective ");
+      BOOST_TEST_REQUIRE(std::isfinite(glp));
+      BOOST_TEST_REQUIRE(std::isfinite(clp));
+      const double ours = r.info.objective;
+      BOOST_TEST(std::abs(ours - glp) / std::max(1.0, std::abs(glp)) < 1e-7, "essim " << ours << " glpsol " << glp);
+      BOOST_TEST(std::abs(ours - clp) / std::max(1.0, std::abs(clp)) < 1e-7, "essim " << ours << " clp " << clp);
+    }
+  }
+  std::filesystem::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
