@@ -1,6 +1,7 @@
 #include "sim/io/output.h"
 
 #include <chrono>
+#include <fstream>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -8,6 +9,19 @@
 #include "sim/io/atomic_file.h"
 
 namespace essim::io {
+namespace {
+
+// Peak resident memory of this process so far (Linux VmHWM), MB; 0 where unavailable.
+double PeakMemoryMb() {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
+  }
+  return 0.0;
+}
+
+}  // namespace
 
 std::string TimeseriesCsv(const engine::RunResult& r, const PvDetail* pv, const PlanOutput* plan) {
   fmt::memory_buffer out;
@@ -120,6 +134,7 @@ nlohmann::json SummaryJson(const Scenario& sc, const engine::RunResult& r, const
                    {"solve_time_s", plan->stats.solve_seconds}};
     j["plan_vs_realized"] = {{"max_power_gap_mw", power_gap}, {"energy_gap_mwh", k.clipped_mwh}, {"max_soc_gap_mwh", soc_gap}};
   }
+  j["peak_memory_mb"] = PeakMemoryMb();
   j["wall_time_s"] = {{"load", t.load_s}, {"inputs", t.inputs_s}, {"engine", t.engine_s}, {"output", t.output_s}, {"total", t.total_s}};
   return j;
 }
