@@ -58,6 +58,15 @@ for col in solar_zenith_deg solar_azimuth_deg 'aoi_deg\[a\]' 'poa_w_m2\[b\]' 'ce
   check "pv detail column $col" grep -q ",$col" <<< "$header"
 done
 
+# export-lp writes an MPS that an independent solver reads and solves.
+"$ESSIM" export-lp tests/data/small.yaml --set dispatch.strategy=optimal -o "$tmp/lp/small.mps" > "$tmp/lp.out" 2>&1
+check "export-lp exits 0" test $? -eq 0
+check "export-lp wrote the file" test -s "$tmp/lp/small.mps"
+if command -v glpsol > /dev/null; then
+  glpsol --freemps "$tmp/lp/small.mps" -o "$tmp/lp/glp.txt" > /dev/null 2>&1
+  check "glpsol solves the exported problem" grep -q "OPTIMAL" "$tmp/lp/glp.txt"
+fi
+
 # The README's scenario reference is generated: it must equal `essim reference`.
 "$ESSIM" reference > "$tmp/ref.md"
 sed -n '/<!-- BEGIN SCENARIO REFERENCE/,/<!-- END SCENARIO REFERENCE/p' README.md | sed '1d;$d' > "$tmp/readme-ref.md"
