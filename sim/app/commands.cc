@@ -153,7 +153,7 @@ int Main(int argc, char** argv) {
                                                          : sc.axis.count;
       const std::vector<double> initial(sc.model.station.phases.size(), std::nan(""));
       const dispatch::DispatchProblem dp = dispatch::BuildDispatchProblem(
-          sc.model.station, sc.model.grid, view, sc.optimal, 0, std::min(window, sc.axis.count), initial);
+          sc.model.station, sc.model.grid, view, sc.optimal, 0, std::min(window, sc.axis.count), initial, true);
       const std::filesystem::path target(mps_out);
       io::AtomicFileSet files(target.parent_path().empty() ? "." : target.parent_path().string());
       files.Write(target.filename().string(), opt::ToFreeMps(dp.problem, sc.name));

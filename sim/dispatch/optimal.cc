@@ -20,7 +20,7 @@ constexpr double kThroughputTieBreak = 1e-3;
 
 DispatchProblem BuildDispatchProblem(const storage::StationConfig& st, const grid::GridConfig& grid, const InputView& in,
                                      const OptimalConfig& cfg, std::int64_t first, std::int64_t count,
-                                     const std::vector<double>& initial_mwh) {
+                                     const std::vector<double>& initial_mwh, bool with_names) {
   const double inf = std::numeric_limits<double>::infinity();
   const TimeAxis& axis = *in.axis;
   const double dt = axis.dt_h();
@@ -35,13 +35,16 @@ DispatchProblem BuildDispatchProblem(const storage::StationConfig& st, const gri
   p.c = Eigen::VectorXd::Zero(nv);
   p.x_lo = Eigen::VectorXd::Zero(nv);
   p.x_hi = Eigen::VectorXd::Zero(nv);
-  p.var_names.resize(static_cast<std::size_t>(nv));
+  if (with_names) p.var_names.resize(static_cast<std::size_t>(nv));
+  auto name_var = [&](int col, std::string_view f, const auto&... args) {
+    if (with_names) p.var_names[static_cast<std::size_t>(col)] = fmt::format(fmt::runtime(f), args...);
+  };
   std::vector<Eigen::Triplet<double>> t;
   std::vector<double> row_lo, row_hi;
-  auto add_row = [&](std::string name, double lo, double hi) {
+  auto add_row = [&](auto&& name, double lo, double hi) {
     row_lo.push_back(lo);
     row_hi.push_back(hi);
-    p.row_names.push_back(std::move(name));
+    if (with_names) p.row_names.push_back(name());
     return static_cast<int>(row_lo.size()) - 1;
   };
   std::vector<bool> started(np, false);
@@ -62,16 +65,16 @@ DispatchProblem BuildDispatchProblem(const storage::StationConfig& st, const gri
       const std::int64_t day = local >= 0 ? local / 86400 : (local - 86399) / 86400;
       if (day != current_day) {
         current_day = day;
-        day_row = add_row(fmt::format("cycles_{}", day), -inf, *cfg.max_cycles_per_day * nameplate);
+        day_row = add_row([&] { return fmt::format("cycles_{}", day); }, -inf, *cfg.max_cycles_per_day * nameplate);
       }
     }
     // Per-phase variables and the SOC balance rows.
     for (std::size_t ph = 0; ph < np; ++ph) {
       const auto& pc = st.phases[ph];
       const int c = dp.Charge(lt, ph), d = dp.Discharge(lt, ph), e = dp.Energy(lt, ph);
-      p.var_names[static_cast<std::size_t>(c)] = fmt::format("charge_{}_{}", pc.name, k);
-      p.var_names[static_cast<std::size_t>(d)] = fmt::format("discharge_{}_{}", pc.name, k);
-      p.var_names[static_cast<std::size_t>(e)] = fmt::format("energy_{}_{}", pc.name, k);
+      name_var(c, "charge_{}_{}", pc.name, k);
+      name_var(d, "discharge_{}_{}", pc.name, k);
+      name_var(e, "energy_{}_{}", pc.name, k);
       const bool in_service = pc.in_service_unix_s <= tk;
       if (!in_service) continue;  // all bounds stay [0, 0]: fixed and presolved away
       p.x_hi[c] = pc.power_mw;
@@ -82,7 +85,7 @@ DispatchProblem BuildDispatchProblem(const storage::StationConfig& st, const gri
       p.c[d] = -price * dt + (cfg.wear_cost_yuan_per_mwh + kThroughputTieBreak) * dt;
       // e_t − keep·e_{t−1} − η_c·dt·c + dt/η_d·d = keep·E0 (first step in service) or 0.
       double rhs = 0.0;
-      const int row = add_row(fmt::format("soc_{}_{}", pc.name, k), 0.0, 0.0);
+      const int row = add_row([&] { return fmt::format("soc_{}_{}", pc.name, k); }, 0.0, 0.0);
       t.emplace_back(row, e, 1.0);
       t.emplace_back(row, c, -st.eta_charge * dt);
       t.emplace_back(row, d, dt / st.eta_discharge);
@@ -98,15 +101,15 @@ DispatchProblem BuildDispatchProblem(const storage::StationConfig& st, const gri
     }
     // Node: −curt + import − export + Σ(d − c) = load + aux − pv.
     const int curt = dp.Node(lt, 0), exp = dp.Node(lt, 1), imp = dp.Node(lt, 2);
-    p.var_names[static_cast<std::size_t>(curt)] = fmt::format("curtail_{}", k);
-    p.var_names[static_cast<std::size_t>(exp)] = fmt::format("export_{}", k);
-    p.var_names[static_cast<std::size_t>(imp)] = fmt::format("import_{}", k);
+    name_var(curt, "curtail_{}", k);
+    name_var(exp, "export_{}", k);
+    name_var(imp, "import_{}", k);
     p.x_hi[curt] = pv;
     p.x_hi[exp] = (*in.export_limit_mw)[k];
     p.x_hi[imp] = std::max((*in.import_limit_mw)[k], load + aux - pv);  // the load is always served
     p.c[curt] = cfg.curtailment_penalty_yuan_per_mwh * dt;
     const double net_load = load + aux - pv;
-    const int node = add_row(fmt::format("node_{}", k), net_load, net_load);
+    const int node = add_row([&] { return fmt::format("node_{}", k); }, net_load, net_load);
     t.emplace_back(node, curt, -1.0);
     t.emplace_back(node, imp, 1.0);
     t.emplace_back(node, exp, -1.0);
@@ -120,14 +123,14 @@ DispatchProblem BuildDispatchProblem(const storage::StationConfig& st, const gri
     {
       const double room = std::max(0.0, (*in.export_limit_mw)[k] - (pv - load - aux));
       if (std::isfinite(room)) {
-        const int row = add_row(fmt::format("export_room_{}", k), -inf, room);
+        const int row = add_row([&] { return fmt::format("export_room_{}", k); }, -inf, room);
         for (std::size_t ph = 0; ph < np; ++ph) {
           if (st.phases[ph].in_service_unix_s <= tk) t.emplace_back(row, dp.Discharge(lt, ph), 1.0);
         }
       }
     }
     if (!grid.allow_grid_charging) {  // charge only from PV surplus: Σc ≤ max(0, pv − load − aux)
-      const int row = add_row(fmt::format("pv_only_{}", k), -inf, std::max(0.0, pv - load - aux));
+      const int row = add_row([&] { return fmt::format("pv_only_{}", k); }, -inf, std::max(0.0, pv - load - aux));
       for (std::size_t ph = 0; ph < np; ++ph) {
         if (st.phases[ph].in_service_unix_s <= tk) t.emplace_back(row, dp.Charge(lt, ph), 1.0);
       }

@@ -40,9 +40,11 @@ struct DispatchProblem {
 //! Builds the problem for steps [first, first + count) starting from stored energies
 //! `initial_mwh` per phase (NaN: not yet in service, starts at soc.initial when it is). Rows and columns are
 //! ordered by step, so the normal matrix is banded (except with a cycles cap).
+//! Readable variable and row names (for MPS export) only when `with_names`.
 DispatchProblem BuildDispatchProblem(const storage::StationConfig& station, const grid::GridConfig& grid,
                                      const InputView& in, const OptimalConfig& cfg, std::int64_t first,
-                                     std::int64_t count, const std::vector<double>& initial_mwh);
+                                     std::int64_t count, const std::vector<double>& initial_mwh,
+                                     bool with_names = false);
 
 //! Solver statistics of a plan (summed over windows).
 struct PlanStats {

@@ -72,91 +72,103 @@ class AugmentedKkt final : public KktSolver {
   Eigen::SimplicialLDLT<SparseMatrix, Eigen::Lower, Eigen::AMDOrdering<int>> ldlt_;
 };
 
-// Normal equations M = A H⁻¹ Aᵀ + δI in lower band storage, assembled through a map
-// computed once (each column's entry pairs → band slots), factored by band LDLᵀ: O(m·k²).
+// Normal equations M = A H⁻¹ Aᵀ + δI in lower band storage, assembled straight from A's
+// compressed columns (entry pairs of each column → band slots; row indices are sorted, so
+// slot = (lower row)·(k+1) + distance) and factored by band LDLᵀ in O(m·k²).
 class BandedKkt final : public KktSolver {
  public:
-  BandedKkt(const SparseMatrix& A, const SparseMatrix& Q, int k) : A_(A), n_(A.cols()), m_(A.rows()), k_(k) {
+  BandedKkt(const SparseMatrix& A, const SparseMatrix& Q, int k)
+      : A_(A), n_(A.cols()), m_(A.rows()), k_(k), w_(k + 1) {
     q_diag_ = Eigen::VectorXd::Zero(n_);
     for (Eigen::Index j = 0; j < Q.outerSize(); ++j) {
       for (SparseMatrix::InnerIterator it(Q, j); it; ++it) q_diag_[j] += it.value();  // diagonal by construction
     }
-    const Eigen::Index w = k_ + 1;
-    for (Eigen::Index j = 0; j < A.outerSize(); ++j) {
-      std::vector<std::pair<int, double>> col;
-      for (SparseMatrix::InnerIterator it(A, j); it; ++it) col.emplace_back(static_cast<int>(it.row()), it.value());
-      for (std::size_t p = 0; p < col.size(); ++p) {
-        for (std::size_t q = p; q < col.size(); ++q) {
-          const int lo = std::min(col[p].first, col[q].first), hi = std::max(col[p].first, col[q].first);
-          map_.push_back({static_cast<std::int64_t>(lo) * w + (hi - lo), static_cast<int>(j), col[p].second * col[q].second});
-        }
-      }
-    }
-    band_.resize(static_cast<std::size_t>(m_ * w));
+    band_.assign(static_cast<std::size_t>(m_ * w_), 0.0);
     hinv_.resize(n_);
+    work_x_.resize(n_);
+    work_y_.resize(m_);
   }
 
   bool Factorize(const Eigen::VectorXd& d) override {
     for (Eigen::Index j = 0; j < n_; ++j) hinv_[j] = 1.0 / (q_diag_[j] + d[j] + params::kPrimalReg);
     std::fill(band_.begin(), band_.end(), 0.0);
-    for (const Entry& e : map_) band_[static_cast<std::size_t>(e.slot)] += e.product * hinv_[e.col];
-    const Eigen::Index w = k_ + 1;
-    for (Eigen::Index i = 0; i < m_; ++i) band_[static_cast<std::size_t>(i * w)] += params::kDualReg;
-    // In-place band LDLᵀ: slot (i, d) holds L(i + d, i) for d > 0 and D(i) for d = 0.
-    for (Eigen::Index j = 0; j < m_; ++j) {
-      double* cj = &band_[static_cast<std::size_t>(j * w)];
-      for (Eigen::Index kk = std::max<Eigen::Index>(0, j - k_); kk < j; ++kk) {
-        const double* ck = &band_[static_cast<std::size_t>(kk * w)];
-        const double ljk = ck[j - kk];
-        const double f = ljk * ck[0];
-        // Column j of the Schur complement: rows j..min(kk + k, m − 1).
-        const Eigen::Index last = std::min<Eigen::Index>(kk + k_, m_ - 1);
-        for (Eigen::Index i = j; i <= last; ++i) cj[i - j] -= f * ck[i - kk];
+    double* band = band_.data();
+    const int* outer = A_.outerIndexPtr();
+    const int* inner = A_.innerIndexPtr();
+    const double* val = A_.valuePtr();
+    for (Eigen::Index j = 0; j < n_; ++j) {
+      const double h = hinv_[j];
+      for (int p = outer[j]; p < outer[j + 1]; ++p) {
+        const double ap = val[p] * h;
+        const std::int64_t base = static_cast<std::int64_t>(inner[p]) * w_ - inner[p];
+        for (int q = p; q < outer[j + 1]; ++q) band[base + inner[q]] += ap * val[q];
       }
-      double dj = cj[0];
+    }
+    for (Eigen::Index i = 0; i < m_; ++i) band[i * w_] += params::kDualReg;
+    // In-place band LDLᵀ (left-looking): slot (i, d) holds L(i + d, i) for d > 0, D(i) for d = 0.
+    for (Eigen::Index j = 0; j < m_; ++j) {
+      double* cj = band + j * w_;
+      for (Eigen::Index kk = std::max<Eigen::Index>(0, j - k_); kk < j; ++kk) {
+        const double* ck = band + kk * w_;
+        const double f = ck[j - kk] * ck[0];
+        const Eigen::Index last = std::min<Eigen::Index>(kk + k_, m_ - 1);
+        const double* src = ck + (j - kk);
+        for (Eigen::Index i = 0; i <= last - j; ++i) cj[i] -= f * src[i];
+      }
+      const double dj = cj[0];
       if (!(std::abs(dj) > 1e-300) || !std::isfinite(dj)) return false;
-      cj[0] = dj;
+      const double inv = 1.0 / dj;
       const Eigen::Index last = std::min<Eigen::Index>(j + k_, m_ - 1);
-      for (Eigen::Index i = j + 1; i <= last; ++i) cj[i - j] /= dj;
+      for (Eigen::Index i = 1; i <= last - j; ++i) cj[i] *= inv;
     }
     return true;
   }
 
   void Solve(const Eigen::VectorXd& rx, const Eigen::VectorXd& ry, Eigen::VectorXd* dx, Eigen::VectorXd* dy) const override {
     // H dx − Aᵀ dy = rx, A dx + δ dy = ry  ⇒  (A H⁻¹ Aᵀ + δ) dy = ry − A H⁻¹ rx.
-    const Eigen::VectorXd hrx = hinv_.cwiseProduct(rx);
-    Eigen::VectorXd v = ry - A_ * hrx;
-    const Eigen::Index w = k_ + 1;
+    const int* outer = A_.outerIndexPtr();
+    const int* inner = A_.innerIndexPtr();
+    const double* val = A_.valuePtr();
+    double* v = work_y_.data();
+    for (Eigen::Index i = 0; i < m_; ++i) v[i] = ry[i];
+    for (Eigen::Index j = 0; j < n_; ++j) {
+      const double hr = hinv_[j] * rx[j];
+      work_x_[j] = hr;
+      for (int p = outer[j]; p < outer[j + 1]; ++p) v[inner[p]] -= val[p] * hr;
+    }
+    const double* band = band_.data();
     for (Eigen::Index j = 0; j < m_; ++j) {  // forward: L z = v
-      const double* cj = &band_[static_cast<std::size_t>(j * w)];
+      const double* cj = band + j * w_;
       const double vj = v[j];
       const Eigen::Index last = std::min<Eigen::Index>(j + k_, m_ - 1);
-      for (Eigen::Index i = j + 1; i <= last; ++i) v[i] -= cj[i - j] * vj;
+      for (Eigen::Index i = 1; i <= last - j; ++i) v[j + i] -= cj[i] * vj;
     }
-    for (Eigen::Index j = 0; j < m_; ++j) v[j] /= band_[static_cast<std::size_t>(j * w)];
+    for (Eigen::Index j = 0; j < m_; ++j) v[j] /= band[j * w_];
     for (Eigen::Index j = m_ - 1; j >= 0; --j) {  // backward: Lᵀ y = z
-      const double* cj = &band_[static_cast<std::size_t>(j * w)];
+      const double* cj = band + j * w_;
       double s = v[j];
       const Eigen::Index last = std::min<Eigen::Index>(j + k_, m_ - 1);
-      for (Eigen::Index i = j + 1; i <= last; ++i) s -= cj[i - j] * v[i];
+      for (Eigen::Index i = 1; i <= last - j; ++i) s -= cj[i] * v[j + i];
       v[j] = s;
     }
-    *dy = v;
-    *dx = hrx + hinv_.cwiseProduct(A_.transpose() * v);
+    dy->resize(m_);
+    dx->resize(n_);
+    for (Eigen::Index i = 0; i < m_; ++i) (*dy)[i] = v[i];
+    for (Eigen::Index j = 0; j < n_; ++j) {  // dx = H⁻¹ (rx + Aᵀ dy)
+      double s = 0.0;
+      for (int p = outer[j]; p < outer[j + 1]; ++p) s += val[p] * v[inner[p]];
+      (*dx)[j] = work_x_[j] + hinv_[j] * s;
+    }
   }
 
  private:
-  struct Entry {
-    std::int64_t slot;
-    int col;
-    double product;
-  };
   const SparseMatrix& A_;
   Eigen::Index n_, m_;
   int k_;
+  std::int64_t w_;
   Eigen::VectorXd q_diag_, hinv_;
-  std::vector<Entry> map_;
   std::vector<double> band_;
+  mutable Eigen::VectorXd work_x_, work_y_;
 };
 
 bool IsDiagonal(const SparseMatrix& Q) {

@@ -49,7 +49,9 @@ std::string ToFreeMps(const Problem& p, const std::string& name) {
   for (Eigen::Index j = 0; j < n; ++j) {
     bool used = p.c[j] != 0.0;
     for (SparseMatrix::InnerIterator it(p.A, j); it && !used; ++it) used = it.value() != 0.0;
-    for (SparseMatrix::InnerIterator it(p.Q, j); p.Q.nonZeros() > 0 && it && !used; ++it) used = it.value() != 0.0;
+    if (p.Q.nonZeros() > 0 && j < p.Q.outerSize()) {
+      for (SparseMatrix::InnerIterator it(p.Q, j); it && !used; ++it) used = it.value() != 0.0;
+    }
     empty[static_cast<std::size_t>(j)] = !used;
     omitted += !used;
   }

@@ -281,27 +281,36 @@ Result Solve(const Problem& p, const Options& opt) {
   }
   const double c_norm = NormInf(in.c.cwiseQuotient(in.col_scale) / in.obj_scale);
 
-  Eigen::VectorXd rp, rd, dx, dy, dzl, dzu, rx, qx;
+  Eigen::VectorXd rp(m), rd(n), dx(n), dy(m), dzl(n), dzu(n), rx(n), qx = Eigen::VectorXd::Zero(n), d(n);
+  Eigen::VectorXd rcl(n), rcu(n);
+  const double* lo = in.lo.data();
+  const double* hi = in.hi.data();
+  const double* hl = has_lo.data();
+  const double* hu = has_hi.data();
+  const bool qp = in.Q.nonZeros() > 0;
+  const Eigen::VectorXd inv_row = in.row_scale.cwiseInverse(), inv_col = in.col_scale.cwiseInverse();
   auto residuals = [&]() {
-    qx = in.Q.nonZeros() > 0 ? Eigen::VectorXd(in.Q * it.x) : Eigen::VectorXd::Zero(n);
-    rp = in.b - in.A * it.x;
-    rd = in.c + qx - in.A.transpose() * it.y - it.zl.cwiseProduct(has_lo.matrix()) + it.zu.cwiseProduct(has_hi.matrix());
-  };
-  auto objectives = [&](double* pobj, double* dobj) {
-    const double quad = 0.5 * it.x.dot(qx);
-    *pobj = in.c.dot(it.x) + quad;
-    double d = in.b.dot(it.y) - quad;
-    for (Eigen::Index j = 0; j < n; ++j) {
-      if (has_lo[j]) d += in.lo[j] * it.zl[j];
-      if (has_hi[j]) d -= in.hi[j] * it.zu[j];
-    }
-    *dobj = d;
+    if (qp) qx = in.Q * it.x;
+    rp = in.b;
+    rp.noalias() -= in.A * it.x;
+    rd.noalias() = -(in.A.transpose() * it.y);
+    for (Eigen::Index j = 0; j < n; ++j) rd[j] += in.c[j] + qx[j] - hl[j] * it.zl[j] + hu[j] * it.zu[j];
   };
   auto measures = [&](double* pres, double* dres, double* gap, double* pobj_un, double* dobj_un) {
-    *pres = NormInf(rp.cwiseQuotient(in.row_scale)) / (1.0 + bound_norm);
-    *dres = NormInf(rd.cwiseQuotient(in.col_scale)) / in.obj_scale / (1.0 + c_norm);
-    double po, dob;
-    objectives(&po, &dob);
+    double pr = 0.0, dr = 0.0;
+    for (Eigen::Index i = 0; i < m; ++i) pr = std::max(pr, std::abs(rp[i] * inv_row[i]));
+    double po = 0.0, quad = 0.0, dob = in.b.dot(it.y);
+    for (Eigen::Index j = 0; j < n; ++j) {
+      dr = std::max(dr, std::abs(rd[j] * inv_col[j]));
+      po += in.c[j] * it.x[j];
+      quad += it.x[j] * qx[j];
+      if (hl[j] != 0.0) dob += lo[j] * it.zl[j];
+      if (hu[j] != 0.0) dob -= hi[j] * it.zu[j];
+    }
+    po += 0.5 * quad;
+    dob -= 0.5 * quad;
+    *pres = pr / (1.0 + bound_norm);
+    *dres = dr / in.obj_scale / (1.0 + c_norm);
     *pobj_un = po / in.obj_scale;
     *dobj_un = dob / in.obj_scale;
     *gap = std::abs(*pobj_un - *dobj_un) / (1.0 + std::abs(*pobj_un));
@@ -309,16 +318,16 @@ Result Solve(const Problem& p, const Options& opt) {
   // Certificates (on the scaled problem; scaling preserves signs and zero patterns).
   auto primal_infeasible = [&]() {
     double norm = NormInf(it.y);
-    for (Eigen::Index j = 0; j < n; ++j) norm = std::max({norm, has_lo[j] * it.zl[j], has_hi[j] * it.zu[j]});
+    for (Eigen::Index j = 0; j < n; ++j) norm = std::max({norm, hl[j] * it.zl[j], hu[j] * it.zu[j]});
     if (!(norm > 0)) return false;
     const Eigen::VectorXd yh = it.y / norm;
     Eigen::VectorXd r = in.A.transpose() * yh;
     double farkas = in.b.dot(yh);
     for (Eigen::Index j = 0; j < n; ++j) {
-      const double zl = has_lo[j] * it.zl[j] / norm, zu = has_hi[j] * it.zu[j] / norm;
+      const double zl = hl[j] * it.zl[j] / norm, zu = hu[j] * it.zu[j] / norm;
       r[j] += zl - zu;
-      if (has_lo[j]) farkas += in.lo[j] * zl;
-      if (has_hi[j]) farkas -= in.hi[j] * zu;
+      if (hl[j] != 0.0) farkas += lo[j] * zl;
+      if (hu[j] != 0.0) farkas -= hi[j] * zu;
     }
     return NormInf(r) < params::kInfeasibilityTol && farkas > params::kInfeasibilityTol;
   };
@@ -327,26 +336,58 @@ Result Solve(const Problem& p, const Options& opt) {
     if (!(norm > 0)) return false;
     const Eigen::VectorXd xh = it.x / norm;
     if (NormInf(in.A * xh) > params::kInfeasibilityTol) return false;
-    if (in.Q.nonZeros() > 0 && NormInf(in.Q * xh) > params::kInfeasibilityTol) return false;
+    if (qp && NormInf(in.Q * xh) > params::kInfeasibilityTol) return false;
     for (Eigen::Index j = 0; j < n; ++j) {  // a direction along which every bound stays satisfied
-      if (has_lo[j] && xh[j] < -params::kInfeasibilityTol) return false;
-      if (has_hi[j] && xh[j] > params::kInfeasibilityTol) return false;
+      if (hl[j] != 0.0 && xh[j] < -params::kInfeasibilityTol) return false;
+      if (hu[j] != 0.0 && xh[j] > params::kInfeasibilityTol) return false;
     }
     return in.c.dot(xh) < -params::kInfeasibilityTol;
   };
-  auto max_step = [&](const Eigen::VectorXd& w, const Eigen::VectorXd& dw, const Eigen::ArrayXd& mask) {
-    double a = 1.0;
-    for (Eigen::Index j = 0; j < w.size(); ++j) {
-      if (mask[j] && dw[j] < 0.0) a = std::min(a, -w[j] / dw[j]);
+  // Largest steps keeping w and z positive, in one pass.
+  auto max_steps = [&](double* ap, double* ad) {
+    double a = 1.0, b = 1.0;
+    for (Eigen::Index j = 0; j < n; ++j) {
+      if (hl[j] != 0.0) {
+        if (dx[j] < 0.0) a = std::min(a, -it.wl[j] / dx[j]);
+        if (dzl[j] < 0.0) b = std::min(b, -it.zl[j] / dzl[j]);
+      }
+      if (hu[j] != 0.0) {
+        if (dx[j] > 0.0) a = std::min(a, it.wu[j] / dx[j]);
+        if (dzu[j] < 0.0) b = std::min(b, -it.zu[j] / dzu[j]);
+      }
     }
-    return a;
+    *ap = a;
+    *ad = b;
+  };
+  // Newton direction for complementarity right-hand sides rcl, rcu.
+  auto solve = [&]() {
+    for (Eigen::Index j = 0; j < n; ++j) {
+      double r = -rd[j];
+      if (hl[j] != 0.0) r += rcl[j] / it.wl[j];
+      if (hu[j] != 0.0) r -= rcu[j] / it.wu[j];
+      rx[j] = r;
+    }
+    kkt->Solve(rx, rp, &dx, &dy);
+    for (int r = 0; r < params::kRefinementSteps; ++r) {  // against the unregularized system
+      Eigen::VectorXd hx = d.cwiseProduct(dx);
+      if (qp) hx += in.Q * dx;
+      const Eigen::VectorXd ex = rx - (hx - in.A.transpose() * dy);
+      const Eigen::VectorXd ey = rp - in.A * dx;
+      Eigen::VectorXd cx, cy;
+      kkt->Solve(ex, ey, &cx, &cy);
+      dx += cx;
+      dy += cy;
+    }
+    for (Eigen::Index j = 0; j < n; ++j) {
+      dzl[j] = hl[j] != 0.0 ? (rcl[j] - it.zl[j] * dx[j]) / it.wl[j] : 0.0;
+      dzu[j] = hu[j] != 0.0 ? (rcu[j] + it.zu[j] * dx[j]) / it.wu[j] : 0.0;
+    }
   };
 
   Status status = Status::kMaxIterations;
   double pres = 0, dres = 0, gap = 0, pobj = 0, dobj = 0;
   int iter = 0;
   int stalls = 0;
-  const bool qp = in.Q.nonZeros() > 0;
   for (; iter <= opt.max_iterations; ++iter) {
     residuals();
     measures(&pres, &dres, &gap, &pobj, &dobj);
@@ -364,66 +405,60 @@ Result Solve(const Problem& p, const Options& opt) {
       if (dual_infeasible()) { status = Status::kDualInfeasible; break; }
     }
     if (iter == opt.max_iterations) break;
-    const double mu = (it.wl.cwiseProduct(it.zl).cwiseProduct(has_lo.matrix()).sum() +
-                       it.wu.cwiseProduct(it.zu).cwiseProduct(has_hi.matrix()).sum()) / ncomp;
-    Eigen::VectorXd d = (it.zl.cwiseQuotient(it.wl)).cwiseProduct(has_lo.matrix()) +
-                        (it.zu.cwiseQuotient(it.wu)).cwiseProduct(has_hi.matrix());
+    double comp = 0.0;
+    for (Eigen::Index j = 0; j < n; ++j) {
+      double dj = 0.0;
+      if (hl[j] != 0.0) {
+        comp += it.wl[j] * it.zl[j];
+        dj += it.zl[j] / it.wl[j];
+      }
+      if (hu[j] != 0.0) {
+        comp += it.wu[j] * it.zu[j];
+        dj += it.zu[j] / it.wu[j];
+      }
+      d[j] = dj;
+      rcl[j] = -hl[j] * it.wl[j] * it.zl[j];  // predictor (affine scaling) right-hand sides
+      rcu[j] = -hu[j] * it.wu[j] * it.zu[j];
+    }
+    const double mu = comp / ncomp;
     if (!kkt->Factorize(d)) {
       status = Status::kNumericalError;
       break;
     }
-    // Solve for the given complementarity right-hand sides, with iterative refinement
-    // against the unregularized system.
-    auto solve = [&](const Eigen::VectorXd& rcl, const Eigen::VectorXd& rcu) {
-      rx = -rd + rcl.cwiseQuotient(it.wl).cwiseProduct(has_lo.matrix()) - rcu.cwiseQuotient(it.wu).cwiseProduct(has_hi.matrix());
-      kkt->Solve(rx, rp, &dx, &dy);
-      for (int r = 0; r < params::kRefinementSteps; ++r) {
-        Eigen::VectorXd hx = d.cwiseProduct(dx);
-        if (qp) hx += in.Q * dx;
-        const Eigen::VectorXd ex = rx - (hx - in.A.transpose() * dy);
-        const Eigen::VectorXd ey = rp - in.A * dx;
-        Eigen::VectorXd cx, cy;
-        kkt->Solve(ex, ey, &cx, &cy);
-        dx += cx;
-        dy += cy;
-      }
-      dzl = (rcl - it.zl.cwiseProduct(dx)).cwiseQuotient(it.wl).cwiseProduct(has_lo.matrix());
-      dzu = (rcu + it.zu.cwiseProduct(dx)).cwiseQuotient(it.wu).cwiseProduct(has_hi.matrix());
-    };
-    // Predictor (affine scaling).
-    const Eigen::VectorXd wz_l = -it.wl.cwiseProduct(it.zl), wz_u = -it.wu.cwiseProduct(it.zu);
-    solve(wz_l, wz_u);
-    double ap = std::min(max_step(it.wl, dx, has_lo), max_step(it.wu, -dx, has_hi));
-    double ad = std::min(max_step(it.zl, dzl, has_lo), max_step(it.zu, dzu, has_hi));
+    solve();
+    double ap, ad;
+    max_steps(&ap, &ad);
     if (qp) ap = ad = std::min(ap, ad);
     double mu_aff = 0.0;
     for (Eigen::Index j = 0; j < n; ++j) {
-      if (has_lo[j]) mu_aff += (it.wl[j] + ap * dx[j]) * (it.zl[j] + ad * dzl[j]);
-      if (has_hi[j]) mu_aff += (it.wu[j] - ap * dx[j]) * (it.zu[j] + ad * dzu[j]);
+      if (hl[j] != 0.0) mu_aff += (it.wl[j] + ap * dx[j]) * (it.zl[j] + ad * dzl[j]);
+      if (hu[j] != 0.0) mu_aff += (it.wu[j] - ap * dx[j]) * (it.zu[j] + ad * dzu[j]);
     }
     mu_aff /= ncomp;
     const double sigma = std::pow(std::clamp(mu_aff / mu, 0.0, 1.0), 3);
     // Corrector (Mehrotra): centring plus the second-order term of the affine step.
-    const Eigen::VectorXd rcl = (Eigen::VectorXd::Constant(n, sigma * mu) - it.wl.cwiseProduct(it.zl) - dx.cwiseProduct(dzl))
-                                    .cwiseProduct(has_lo.matrix());
-    const Eigen::VectorXd rcu = (Eigen::VectorXd::Constant(n, sigma * mu) - it.wu.cwiseProduct(it.zu) + dx.cwiseProduct(dzu))
-                                    .cwiseProduct(has_hi.matrix());
-    solve(rcl, rcu);
-    ap = std::min(max_step(it.wl, dx, has_lo), max_step(it.wu, -dx, has_hi));
-    ad = std::min(max_step(it.zl, dzl, has_lo), max_step(it.zu, dzu, has_hi));
+    const double smu = sigma * mu;
+    for (Eigen::Index j = 0; j < n; ++j) {
+      rcl[j] = hl[j] != 0.0 ? smu - it.wl[j] * it.zl[j] - dx[j] * dzl[j] : 0.0;
+      rcu[j] = hu[j] != 0.0 ? smu - it.wu[j] * it.zu[j] + dx[j] * dzu[j] : 0.0;
+    }
+    solve();
+    max_steps(&ap, &ad);
     if (qp) ap = ad = std::min(ap, ad);
     const double tau = std::max(params::kStepFraction, 1.0 - mu);
     ap = std::min(1.0, tau * ap);
     ad = std::min(1.0, tau * ad);
-    it.x += ap * dx;
-    it.wl += ap * dx;
-    it.wu -= ap * dx;
-    it.y += ad * dy;
-    it.zl += ad * dzl;
-    it.zu += ad * dzu;
-    for (Eigen::Index j = 0; j < n; ++j) {  // keep the unused slacks and duals inert
-      if (!has_lo[j]) { it.wl[j] = 1.0; it.zl[j] = 0.0; }
-      if (!has_hi[j]) { it.wu[j] = 1.0; it.zu[j] = 0.0; }
+    it.y.noalias() += ad * dy;
+    for (Eigen::Index j = 0; j < n; ++j) {
+      it.x[j] += ap * dx[j];
+      if (hl[j] != 0.0) {
+        it.wl[j] += ap * dx[j];
+        it.zl[j] += ad * dzl[j];
+      }
+      if (hu[j] != 0.0) {
+        it.wu[j] -= ap * dx[j];
+        it.zu[j] += ad * dzu[j];
+      }
     }
     stalls = (ap < 1e-10 && ad < 1e-10) ? stalls + 1 : 0;
     if (stalls >= 5) break;

@@ -216,7 +216,7 @@ BOOST_AUTO_TEST_CASE(random_problems_match_clp_and_glpsol) {
     cfg.wear_cost_yuan_per_mwh = 20 * rng.Uniform();
     cfg.curtailment_penalty_yuan_per_mwh = 10 * rng.Uniform();
     grid::GridConfig grid{rng.Uniform() < 0.7};
-    const DispatchProblem dp = BuildDispatchProblem(st, grid, c.view(), cfg, 0, n, std::vector<double>(st.phases.size(), std::nan("")));
+    const DispatchProblem dp = BuildDispatchProblem(st, grid, c.view(), cfg, 0, n, std::vector<double>(st.phases.size(), std::nan("")), true);
     const opt::Result r = opt::Solve(dp.problem);
     BOOST_TEST_CONTEXT("trial " << trial << " (" << n << " steps, " << phases << " phases)") {
       BOOST_TEST_REQUIRE((r.status == opt::Status::kOptimal));
