@@ -237,4 +237,71 @@ BOOST_AUTO_TEST_CASE(random_problems_match_clp_and_glpsol) {
   std::filesystem::remove_all(dir);
 }
 
+BOOST_AUTO_TEST_CASE(quadratic_power_cost_matches_clp_barrier) {
+  // The QP path (diagonal Q from power_cost) against Clp's QP barrier on the exported MPS
+  // (QUADOBJ). Clp's barrier stops near 1e-8, so the comparison is at 1e-6 relative.
+  BOOST_TEST_REQUIRE(std::system("command -v clp > /dev/null") == 0);
+  Case c = Flat(48, 1800);
+  for (int k = 0; k < 48; ++k) c.price[k] = 100 + 400 * std::pow(std::sin(M_PI * k / 48.0), 2);
+  OptimalConfig cfg;
+  cfg.power_quadratic_yuan_per_mw2h = 0.5;
+  const storage::StationConfig st = OnePhase(50, 100, 0.93, 0.5);
+  const DispatchProblem dp = BuildDispatchProblem(st, grid::GridConfig{}, c.view(), cfg, 0, 48,
+                                                  std::vector<double>(1, std::nan("")), true);
+  for (opt::LinearSolver ls : {opt::LinearSolver::kAugmented, opt::LinearSolver::kBanded}) {
+    opt::Options o;
+    o.linear_solver = ls;
+    const opt::Result r = opt::Solve(dp.problem, o);
+    BOOST_TEST_REQUIRE((r.status == opt::Status::kOptimal));
+    const auto dir = std::filesystem::temp_directory_path();
+    const std::string mps = (dir / fmt::format("essim-qp-{}.mps", ::getpid())).string();
+    std::ofstream(mps) << opt::ToFreeMps(dp.problem, "qp_dispatch");
+    const double clp = ExternalObjective(fmt::format("clp {} -barrier > {}.out 2>&1", mps, mps), mps + ".out", "Optimal objective ");
+    std::filesystem::remove(mps);
+    std::filesystem::remove(mps + ".out");
+    BOOST_TEST_REQUIRE(std::isfinite(clp));
+    BOOST_TEST(std::abs(r.info.objective - clp) / std::max(1.0, std::abs(clp)) < 1e-6, "essim " << r.info.objective << " clp " << clp);
+    // The quadratic term spreads power: no step at the full 50 MW rating.
+    double peak = 0.0;
+    for (int t = 0; t < 48; ++t) peak = std::max({peak, r.solution.x[dp.Charge(t, 0)], r.solution.x[dp.Discharge(t, 0)]});
+    BOOST_TEST(peak < 50.0 - 1e-3);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(cycles_per_day_cap_holds) {
+  // Two days, prices that reward cycling many times a day; a cap of 1 cycle per day.
+  Case c = Flat(96, 1800);
+  for (int k = 0; k < 96; ++k) c.price[k] = (k / 4) % 2 ? 500.0 : 50.0;  // 2-hour blocks
+  const storage::StationConfig st = OnePhase(100, 100, 0.95, 0.5);
+  OptimalConfig capped;
+  capped.max_cycles_per_day = 1.0;
+  DispatchProblem dp;
+  const opt::Result free_run = SolveCase(st, c);
+  const opt::Result r = SolveCase(st, c, capped, opt::LinearSolver::kAuto, &dp);
+  BOOST_TEST_REQUIRE((r.status == opt::Status::kOptimal));
+  for (int day = 0; day < 2; ++day) {
+    double drawn = 0.0;  // stored energy discharged, MWh
+    for (int t = day * 48; t < day * 48 + 48; ++t) drawn += r.solution.x[dp.Discharge(t, 0)] * 0.5 / 0.95;
+    BOOST_TEST(drawn <= 100.0 * (1.0 + 1e-7));
+  }
+  BOOST_TEST(r.info.objective > free_run.info.objective + 1.0);  // the cap binds and costs money
+}
+
+BOOST_AUTO_TEST_CASE(warm_start_reaches_the_same_optimum) {
+  Case c = Flat(96, 900);
+  for (int k = 0; k < 96; ++k) c.price[k] = 60 + 500 * std::pow(std::sin(M_PI * k / 96.0), 4);
+  DispatchProblem dp;
+  const storage::StationConfig st = OnePhase(80, 160, 0.92, 0.5);
+  const opt::Result cold = SolveCase(st, c, {}, opt::LinearSolver::kAuto, &dp);
+  BOOST_TEST_REQUIRE((cold.status == opt::Status::kOptimal));
+  c.price *= 1.01;  // a slightly different problem of the same shape, as in rolling horizon
+  const DispatchProblem dp2 = BuildDispatchProblem(st, grid::GridConfig{}, c.view(), {}, 0, 96, std::vector<double>(1, std::nan("")));
+  opt::Options o;
+  o.warm_start = &cold.solution;
+  const opt::Result warm = opt::Solve(dp2.problem, o);
+  const opt::Result ref = opt::Solve(dp2.problem);
+  BOOST_TEST_REQUIRE((warm.status == opt::Status::kOptimal));
+  BOOST_TEST(std::abs(warm.info.objective - ref.info.objective) / std::abs(ref.info.objective) < 1e-7);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
