@@ -62,14 +62,6 @@ Internal Build(const Problem& p, bool scale) {
   if (p.Q.nonZeros() > 0) qx_fixed = p.Q * xf;
   in.offset = p.c.dot(xf) + 0.5 * xf.dot(qx_fixed);
 
-  std::vector<Eigen::Triplet<double>> t;
-  for (Eigen::Index j = 0; j < p.A.outerSize(); ++j) {
-    const int col = in.col_of_var[static_cast<std::size_t>(j)];
-    if (col < 0) continue;
-    for (SparseMatrix::InnerIterator it(p.A, j); it; ++it) {
-      if (!in.free_row[static_cast<std::size_t>(it.row())] && it.value() != 0.0) t.emplace_back(it.row(), col, it.value());
-    }
-  }
   in.b = Eigen::VectorXd::Zero(m);
   in.c = Eigen::VectorXd::Zero(nt);
   in.lo = Eigen::VectorXd::Zero(nt);
@@ -77,16 +69,49 @@ Internal Build(const Problem& p, bool scale) {
   for (Eigen::Index i = 0; i < m; ++i) {
     const int s = in.slack_of_row[static_cast<std::size_t>(i)];
     if (s >= 0) {
-      t.emplace_back(i, s, -1.0);
       in.lo[s] = p.row_lo[i] - ax_fixed[i];
       in.hi[s] = p.row_hi[i] - ax_fixed[i];
     } else if (!in.free_row[static_cast<std::size_t>(i)]) {
       in.b[i] = p.row_lo[i] - ax_fixed[i];
     }
   }
-  in.A.resize(m, nt);
-  in.A.setFromTriplets(t.begin(), t.end());
-  in.A.makeCompressed();
+  // The internal matrix in compressed columns directly (no triplets, no sort): the kept
+  // original columns in order, then one −1 column per inequality row.
+  {
+    SparseMatrix a_copy;
+    const SparseMatrix* src = &p.A;
+    if (!p.A.isCompressed()) {
+      a_copy = p.A;
+      a_copy.makeCompressed();
+      src = &a_copy;
+    }
+    const int* so = src->outerIndexPtr();
+    const int* si = src->innerIndexPtr();
+    const double* sv = src->valuePtr();
+    in.A.resize(m, nt);
+    in.A.resizeNonZeros(src->nonZeros() + nslack);
+    int* outer = in.A.outerIndexPtr();
+    int* inner = in.A.innerIndexPtr();
+    double* val = in.A.valuePtr();
+    int nz = 0, col = 0;
+    outer[0] = 0;
+    for (Eigen::Index j = 0; j < n; ++j) {
+      if (in.col_of_var[static_cast<std::size_t>(j)] < 0) continue;
+      for (int q = so[j]; q < so[j + 1]; ++q) {
+        if (sv[q] == 0.0 || in.free_row[static_cast<std::size_t>(si[q])]) continue;
+        inner[nz] = si[q];
+        val[nz++] = sv[q];
+      }
+      outer[++col] = nz;
+    }
+    for (Eigen::Index i = 0; i < m; ++i) {
+      if (in.slack_of_row[static_cast<std::size_t>(i)] < 0) continue;
+      inner[nz] = static_cast<int>(i);
+      val[nz++] = -1.0;
+      outer[++col] = nz;
+    }
+    in.A.resizeNonZeros(nz);
+  }
   for (Eigen::Index j = 0; j < n; ++j) {
     const int col = in.col_of_var[static_cast<std::size_t>(j)];
     if (col < 0) continue;
