@@ -57,6 +57,9 @@ std::unique_ptr<dispatch::Strategy> MakeStrategy(const io::Scenario& sc) {
   if (sc.dispatch.strategy == "optimal") {
     return std::make_unique<dispatch::OptimalStrategy>(sc.model.station, sc.model.grid, sc.optimal);
   }
+  if (sc.dispatch.strategy == "rolling_horizon") {
+    return std::make_unique<dispatch::RollingHorizonStrategy>(sc.model.station, sc.model.grid, sc.rolling);
+  }
   return dispatch::MakeRuleStrategy(sc.dispatch);
 }
 
@@ -72,6 +75,12 @@ RunOutcome RunScenario(const std::string& path, const io::LoadOptions& options, 
                o.scenario.model.station.phases.size(), o.scenario.dispatch.strategy);
   auto strategy = MakeStrategy(o.scenario);
   o.result = engine::Run(o.scenario.model, inputs, *strategy, progress);
+  if (const auto* rh = dynamic_cast<const dispatch::RollingHorizonStrategy*>(strategy.get())) {
+    o.plan = io::PlanOutput{rh->stats(), {}};
+    if (rh->stats().fallbacks > 0) {
+      spdlog::warn("rolling_horizon: {} of {} replans not solved; idle until the next", rh->stats().fallbacks, rh->stats().windows);
+    }
+  }
   if (const auto* opt = dynamic_cast<const dispatch::OptimalStrategy*>(strategy.get())) {
     o.plan = io::PlanOutput{opt->stats(), opt->plan_soc_mwh()};
     if (opt->stats().fallbacks > 0) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/dispatch/forecast.h"
 #include "sim/dispatch/strategy.h"
 #include "sim/grid/poi.h"
 #include "sim/opt/solver.h"
@@ -19,6 +20,8 @@ struct OptimalConfig {
   double wear_cost_yuan_per_mwh = 0.0;           //!< on energy discharged at the POI (≥ 0)
   double curtailment_penalty_yuan_per_mwh = 0.0; //!< on curtailed PV (≥ 0)
   std::optional<double> terminal_soc;            //!< fraction of energy at the end; absent = initial
+  //! Instead of a terminal SOC: a value of stored energy left at the end, yuan/MWh.
+  std::optional<double> terminal_value_yuan_per_mwh;
   std::optional<double> max_cycles_per_day;      //!< cap on Σ discharge/η_d per local day / nameplate
   std::int64_t window_s = 0;                     //!< 0 = the whole run as one problem
   double power_quadratic_yuan_per_mw2h = 0.0;    //!< ½·q·(c² + d²)·dt: a QP that spreads power
@@ -77,6 +80,44 @@ class OptimalStrategy final : public Strategy {
   opt::Options options_;
   std::vector<double> plan_mw_, plan_soc_mwh_;
   std::vector<double> plan_phase_mw_;  //!< steps × phases, net per phase
+  PlanStats stats_;
+};
+
+//! Rolling-horizon dispatch: at every replan it forecasts PV, load and price over the
+//! horizon (limits taken as known), solves the same LP as `optimal` from the exact state,
+//! and follows the plan until the next replan.
+struct RollingHorizonConfig {
+  OptimalConfig optimal;             //!< costs and caps of each window's problem
+  std::int64_t horizon_s = 48 * 3600;
+  std::int64_t replan_s = 3600;
+  //! End-of-horizon treatment: a terminal SOC (optimal.terminal_soc), a fixed value of
+  //! stored energy (optimal.terminal_value_yuan_per_mwh), or, when neither is set, the
+  //! value derived from forecast prices: η_d × the mean forecast price over the horizon.
+  ForecastConfig pv, load, price;
+};
+
+class RollingHorizonStrategy final : public Strategy {
+ public:
+  RollingHorizonStrategy(storage::StationConfig station, grid::GridConfig grid, RollingHorizonConfig cfg,
+                         opt::Options options = {});
+  std::string_view name() const override { return "rolling_horizon"; }
+  Foresight foresight() const override { return Foresight::kForecast; }
+  void Prepare(const InputView& inputs) override;
+  double Setpoint(const Observation& obs) override;
+  bool PhaseTargets(std::int64_t step, std::vector<double>* net_mw) const override;
+  const PlanStats& stats() const { return stats_; }
+  //! The forecasts used at each replan (for outputs): step of issue and values of PV, price.
+  const std::vector<double>& last_price_forecast() const { return price_fc_; }
+
+ private:
+  void Replan(const Observation& obs);
+  storage::StationConfig station_;
+  grid::GridConfig grid_;
+  RollingHorizonConfig cfg_;
+  opt::Options options_;
+  InputView actual_;
+  std::int64_t plan_start_ = 0, next_replan_ = 0;
+  std::vector<double> plan_mw_, plan_phase_mw_, pv_fc_, load_fc_, price_fc_;
   PlanStats stats_;
 };
 

@@ -15,8 +15,9 @@ namespace essim::dispatch {
 
 //! What a strategy may know of the future.
 enum class Foresight {
-  kNone,     //!< sees the present step only (measurements and the current price)
-  kPerfect,  //!< sees every input series of the run (optimal, perfect foresight)
+  kNone,      //!< sees the present step only (measurements and the current price)
+  kForecast,  //!< plans on forecasts issued at decision time (see forecast.h for what each reads)
+  kPerfect,   //!< sees every input series of the run (optimal, perfect foresight)
 };
 
 //! Series of the whole run, passed only to strategies that declare kPerfect foresight.
@@ -46,6 +47,9 @@ struct Observation {
   double charge_max_mw = 0.0;       //!< station capability this step
   double discharge_max_mw = 0.0;
   double power_rating_mw = 0.0;     //!< rated power of phases in service
+  //! Stored energy per phase at the step start, before this step's self-discharge (NaN:
+  //! not in service yet). Owned by the engine; valid during Setpoint().
+  const std::vector<double>* phase_stored_mwh = nullptr;
 };
 
 //! A dispatch strategy. Setpoint convention: MW at the POI, + discharge, − charge.
@@ -56,7 +60,8 @@ class Strategy {
   virtual std::string_view name() const = 0;
   //! What the strategy may read ahead.
   virtual Foresight foresight() const { return Foresight::kNone; }
-  //! Called once before the run with every series, only when foresight() is kPerfect.
+  //! Called once before the run with every series when foresight() is not kNone; a
+  //! kForecast strategy reads them only through its forecast models.
   virtual void Prepare(const InputView& /*inputs*/) {}
   //! Setpoint for one step.
   virtual double Setpoint(const Observation& obs) = 0;

@@ -56,7 +56,7 @@ void RunInto(const ModelConfig& model, const Inputs& in, dispatch::Strategy& str
   for (const auto& p : model.station.phases) r.phase_names.push_back(p.name);
   r.phase_seconds_in_service.assign(np, 0);
 
-  if (strategy.foresight() == dispatch::Foresight::kPerfect) {
+  if (strategy.foresight() != dispatch::Foresight::kNone) {
     dispatch::InputView view{&in.axis, &in.pv_mw, &in.load_mw, &in.price_yuan_per_mwh,
                              &in.export_limit_mw, &in.import_limit_mw};
     strategy.Prepare(view);
@@ -67,7 +67,7 @@ void RunInto(const ModelConfig& model, const Inputs& in, dispatch::Strategy& str
   const double eta_d = model.station.eta_discharge;
   const std::int64_t progress_every = std::max<std::int64_t>(1, n / 100);
   int sod = axis.LocalSecondOfDay(0), month = axis.LocalMonth(0);
-  std::vector<double> phase_targets;
+  std::vector<double> phase_targets, phase_stored(np);
   for (std::int64_t k = 0; k < n; ++k) {
     if (k > 0) {  // advance the local clock; the calendar only at midnight
       sod += axis.step_s;
@@ -105,6 +105,10 @@ void RunInto(const ModelConfig& model, const Inputs& in, dispatch::Strategy& str
     }
     obs.stored_mwh = stored_after_sd;
     obs.dischargeable_mwh = dischargeable;
+    for (std::size_t i = 0; i < np; ++i) {
+      phase_stored[i] = station.phase_in_service(i) ? station.phase_stored_mwh(i) : std::nan("");
+    }
+    obs.phase_stored_mwh = &phase_stored;
 
     const double setpoint = strategy.Setpoint(obs);
 

@@ -31,7 +31,7 @@ std::string TimeseriesCsv(const engine::RunResult& r, const PvDetail* pv, const 
   put("time,pv_mw,curtailed_mw,load_mw,aux_mw,setpoint_mw,charge_mw,discharge_mw,export_mw,import_mw,"
          "price_yuan_per_mwh,soc_mwh,station_loss_mw,charge_loss_mw,discharge_loss_mw,self_discharge_loss_mw");
   for (const auto& p : r.phase_names) fmt::format_to(std::back_inserter(out), ",soc_mwh[{}]", p);
-  if (plan) put(",plan_soc_mwh");
+  if (plan && !plan->soc_mwh.empty()) put(",plan_soc_mwh");
   if (pv) {
     put(",solar_zenith_deg,solar_azimuth_deg");
     for (const char* col : {"aoi_deg", "poa_w_m2", "cell_temp_c", "pv_dc_mw", "pv_ac_mw"}) {
@@ -50,7 +50,7 @@ std::string TimeseriesCsv(const engine::RunResult& r, const PvDetail* pv, const 
                    r.price_yuan_per_mwh[k], r.soc_mwh[k], r.station_loss_mw[k], r.charge_loss_mw[k],
                    r.discharge_loss_mw[k], r.self_discharge_loss_mw[k]);
     for (Eigen::Index p = 0; p < r.phase_soc_mwh.cols(); ++p) fmt::format_to(buf, ",{}", r.phase_soc_mwh(k, p));
-    if (plan) fmt::format_to(buf, ",{}", plan->soc_mwh[static_cast<std::size_t>(k)]);
+    if (plan && !plan->soc_mwh.empty()) fmt::format_to(buf, ",{}", plan->soc_mwh[static_cast<std::size_t>(k)]);
     if (pv) {
       fmt::format_to(buf, ",{},{}", pv->sun.apparent_zenith_deg[k], pv->sun.azimuth_deg[k]);
       for (const auto& pl : pv->plants) fmt::format_to(buf, ",{}", pl.aoi_deg[k]);
@@ -122,7 +122,7 @@ nlohmann::json SummaryJson(const Scenario& sc, const engine::RunResult& r, const
   if (plan) {
     double soc_gap = 0.0, power_gap = 0.0;
     for (std::int64_t i = 0; i < r.axis.count; ++i) {
-      soc_gap = std::max(soc_gap, std::abs(plan->soc_mwh[static_cast<std::size_t>(i)] - r.soc_mwh[i]));
+      if (!plan->soc_mwh.empty()) soc_gap = std::max(soc_gap, std::abs(plan->soc_mwh[static_cast<std::size_t>(i)] - r.soc_mwh[i]));
       power_gap = std::max(power_gap, std::abs(r.setpoint_mw[i] - (r.discharge_mw[i] - r.charge_mw[i])));
     }
     j["solver"] = {{"status", plan->stats.status},

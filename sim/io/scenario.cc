@@ -209,6 +209,38 @@ void ReadDispatch(const MapReader& dr, Scenario* sc, Diagnostics* d) {
     o.power_quadratic_yuan_per_mw2h = r.Quantity("power_cost").value_or(0.0);
   }
   {
+    MapReader r(dr.Get("rolling_horizon"), dr.PathOf("rolling_horizon"), SectionAt("dispatch.rolling_horizon"), d);
+    auto& rh = sc->rolling;
+    rh.horizon_s = static_cast<std::int64_t>(r.Quantity("horizon").value_or(48 * 3600.0));
+    rh.replan_s = static_cast<std::int64_t>(r.Quantity("replan_every").value_or(3600.0));
+    rh.optimal.terminal_soc = r.Quantity("terminal_soc");
+    rh.optimal.terminal_value_yuan_per_mwh = r.Quantity("terminal_value");
+    rh.optimal.wear_cost_yuan_per_mwh = r.Quantity("wear_cost").value_or(0.0);
+    rh.optimal.curtailment_penalty_yuan_per_mwh = r.Quantity("curtailment_penalty").value_or(0.0);
+    if (r.Has("terminal_soc") && r.Has("terminal_value")) {
+      r.Error("terminal_value", "expected either terminal_soc or terminal_value, found both");
+    }
+    struct Input {
+      const char* key;
+      dispatch::ForecastConfig* cfg;
+      double lo;
+    };
+    for (const Input& in : {Input{"pv_forecast", &rh.pv, 0.0}, Input{"load_forecast", &rh.load, 0.0},
+                            Input{"price_forecast", &rh.price, -1e300}}) {
+      MapReader f(r.Get(in.key), r.PathOf(in.key), SectionAt("dispatch.rolling_horizon.*_forecast"), d);
+      const std::string model = f.String("model").value_or("perfect");
+      in.cfg->kind = model == "noisy" ? dispatch::ForecastKind::kNoisy
+                     : model == "persistence_day" ? dispatch::ForecastKind::kPersistenceDay
+                     : model == "persistence_week" ? dispatch::ForecastKind::kPersistenceWeek
+                                                   : dispatch::ForecastKind::kPerfect;
+      in.cfg->sigma_1h = f.Quantity("sigma_1h").value_or(0.05);
+      in.cfg->sigma_24h = f.Quantity("sigma_24h").value_or(0.20);
+      in.cfg->correlation_h = f.Quantity("correlation").value_or(6 * 3600.0) / 3600.0;
+      in.cfg->seed = static_cast<std::uint64_t>(f.Quantity("seed").value_or(1.0));
+      in.cfg->lo = in.lo;
+    }
+  }
+  {
     MapReader r(dr.Get("schedule"), dr.PathOf("schedule"), SectionAt("dispatch.schedule"), d);
     if (const Node* w = r.Get("windows")) {
       if (!w->IsSequence() || w->items.empty()) {

@@ -73,6 +73,7 @@ struct Scenario {
   engine::ModelConfig model;
   dispatch::RuleConfig dispatch;         //!< strategy name and rule parameters
   dispatch::OptimalConfig optimal;       //!< parameters of strategy `optimal`
+  dispatch::RollingHorizonConfig rolling;  //!< parameters of strategy `rolling_horizon`
   std::string output_dir;
   bool write_timeseries = true;
   bool pv_detail = false;

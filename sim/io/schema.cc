@@ -181,11 +181,12 @@ std::vector<Section> Build() {
                }});
   s.push_back({"dispatch", "The strategy and the parameters of each strategy (only the chosen one's are used, all are validated).",
                {
-                   {.name = "strategy", .type = FT::kEnum, .required = true, .doc = "which strategy runs", .choices = {"idle", "schedule", "price_threshold", "absorb_curtailment", "optimal"}},
+                   {.name = "strategy", .type = FT::kEnum, .required = true, .doc = "which strategy runs", .choices = {"idle", "schedule", "price_threshold", "absorb_curtailment", "optimal", "rolling_horizon"}},
                    {.name = "schedule", .type = FT::kSection, .doc = "daily charge/discharge windows"},
                    {.name = "price_threshold", .type = FT::kSection, .doc = "charge below a price, discharge above another"},
                    {.name = "absorb_curtailment", .type = FT::kSection, .doc = "charge from would-be curtailment, discharge in an evening window"},
                    {.name = "optimal", .type = FT::kSection, .doc = "perfect-foresight optimum (LP/QP)"},
+                   {.name = "rolling_horizon", .type = FT::kSection, .doc = "replanning on forecasts over a moving horizon"},
                }});
   s.push_back({"dispatch.schedule", "Fixed daily windows (local clock).",
                {
@@ -219,6 +220,26 @@ std::vector<Section> Build() {
                    {.name = "max_cycles_per_day", .type = FT::kNumber, .doc = "cap on equivalent full cycles per local day (breaks the banded structure)", .lo = 0, .lo_open = true},
                    {.name = "window", .type = FT::kQuantity, .dim = Dim::kDuration, .doc = "solve windows of this length with SOC carried across (absent: the whole run)", .lo = 0, .lo_open = true},
                    {.name = "power_cost", .type = FT::kNumber, .default_text = "0", .doc = "quadratic cost ½·q·(charge² + discharge²)·dt in yuan/(MW²·h): q > 0 makes a QP that spreads power", .lo = 0},
+               }});
+  s.push_back({"dispatch.rolling_horizon", "Rolling horizon: every `replan_every` the station forecasts PV, load and price over `horizon` (export and import limits are taken as known), solves the same LP as `optimal` from the exact state of every phase, and executes the plan until the next replan (so `replan_every` is what is committed of each plan).",
+               {
+                   {.name = "horizon", .type = FT::kQuantity, .dim = Dim::kDuration, .default_text = "48 h", .doc = "planning horizon", .lo = 0, .lo_open = true},
+                   {.name = "replan_every", .type = FT::kQuantity, .dim = Dim::kDuration, .default_text = "1 h", .doc = "time between replans (the part of each plan executed)", .lo = 0, .lo_open = true},
+                   {.name = "terminal_soc", .type = FT::kRatio, .doc = "SOC at least this at each horizon end (instead of a value on stored energy)", .lo = 0, .hi = 1},
+                   {.name = "terminal_value", .type = FT::kQuantity, .dim = Dim::kPrice, .doc = "value of energy left in storage at the horizon end (absent, and no terminal_soc: η_d × mean forecast price)"},
+                   {.name = "wear_cost", .type = FT::kQuantity, .dim = Dim::kPrice, .default_text = "0 yuan/MWh", .doc = "as in `dispatch.optimal`", .lo = 0},
+                   {.name = "curtailment_penalty", .type = FT::kQuantity, .dim = Dim::kPrice, .default_text = "0 yuan/MWh", .doc = "as in `dispatch.optimal`", .lo = 0},
+                   {.name = "pv_forecast", .type = FT::kSection, .doc = "forecast model of PV (see `dispatch.rolling_horizon.*_forecast`)"},
+                   {.name = "load_forecast", .type = FT::kSection, .doc = "forecast model of the local load"},
+                   {.name = "price_forecast", .type = FT::kSection, .doc = "forecast model of the energy price"},
+               }});
+  s.push_back({"dispatch.rolling_horizon.*_forecast", "One input's forecast model: `perfect` (the actual values), `persistence_day` / `persistence_week` (the same time one day / week before the decision, only past values), `noisy` (the actual value plus a seeded AR(1) error in lead time, clipped at 0 for PV and load).",
+               {
+                   {.name = "model", .type = FT::kEnum, .default_text = "perfect", .doc = "forecast model", .choices = {"perfect", "persistence_day", "persistence_week", "noisy"}},
+                   {.name = "sigma_1h", .type = FT::kRatio, .default_text = "5 %", .doc = "noisy: error standard deviation at 1 h lead, fraction of the series' maximum", .lo = 0},
+                   {.name = "sigma_24h", .type = FT::kRatio, .default_text = "20 %", .doc = "noisy: at 24 h lead (linear in between)", .lo = 0},
+                   {.name = "correlation", .type = FT::kQuantity, .dim = Dim::kDuration, .default_text = "6 h", .doc = "noisy: e-folding lead time of the error correlation", .lo = 0, .lo_open = true},
+                   {.name = "seed", .type = FT::kInteger, .default_text = "1", .doc = "noisy: random seed (same seed, same forecasts)", .lo = 0, .hi = 9007199254740992.0},
                }});
   s.push_back({"output", "What a run writes (atomically: temporary files, then rename).",
                {

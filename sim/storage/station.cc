@@ -113,6 +113,18 @@ void Split(double total, const std::vector<double>& cap, const std::vector<doubl
     }
     remaining -= placed;
   }
+  // Close the sum exactly: the rounding left over goes to the phase with the most headroom.
+  std::size_t best = n;
+  double best_head = 0.0, placed = 0.0;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (cap[i] - (*out)[i] > best_head || (best == n && (*out)[i] > 0.0)) {
+      best = i;
+      best_head = cap[i] - (*out)[i];
+    }
+  }
+  if (best == n) return;
+  for (std::size_t i = 0; i < n; ++i) if (i != best) placed += (*out)[i];
+  (*out)[best] = std::max(0.0, total - placed);
 }
 
 }  // namespace
