@@ -2,7 +2,10 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <thread>
 #include <cmath>
 #include <filesystem>
 #include <cstdio>
@@ -65,14 +68,26 @@ std::unique_ptr<dispatch::Strategy> MakeStrategy(const io::Scenario& sc) {
 
 RunOutcome RunScenario(const std::string& path, const io::LoadOptions& options, const engine::Progress& progress) {
   const auto t0 = std::chrono::steady_clock::now();
-  RunOutcome o;
-  o.scenario = io::LoadScenario(path, options);
-  o.timings.load_s = Since(t0);
+  io::Scenario sc = io::LoadScenario(path, options);
+  const double load_s = Since(t0);
   const auto t1 = std::chrono::steady_clock::now();
-  const engine::Inputs inputs = io::BuildInputs(o.scenario, o.scenario.pv_detail ? &o.pv_detail : nullptr);
-  o.timings.inputs_s = Since(t1);
-  spdlog::info("loaded {}: {} steps, {} phases, strategy {}", path, o.scenario.axis.count,
-               o.scenario.model.station.phases.size(), o.scenario.dispatch.strategy);
+  io::PvDetail detail;
+  const engine::Inputs inputs = io::BuildInputs(sc, sc.pv_detail ? &detail : nullptr);
+  const double inputs_s = Since(t1);
+  spdlog::info("loaded {}: {} steps, {} phases, strategy {}", path, sc.axis.count, sc.model.station.phases.size(),
+               sc.dispatch.strategy);
+  RunOutcome o = RunWithInputs(sc, inputs, progress);
+  o.pv_detail = std::move(detail);
+  o.timings.load_s = load_s;
+  o.timings.inputs_s = inputs_s;
+  o.timings.total_s = Since(t0);
+  return o;
+}
+
+RunOutcome RunWithInputs(const io::Scenario& sc, const engine::Inputs& inputs, const engine::Progress& progress) {
+  const auto t0 = std::chrono::steady_clock::now();
+  RunOutcome o;
+  o.scenario = sc;
   auto strategy = MakeStrategy(o.scenario);
   o.result = engine::Run(o.scenario.model, inputs, *strategy, progress);
   if (const auto* rh = dynamic_cast<const dispatch::RollingHorizonStrategy*>(strategy.get())) {
@@ -102,6 +117,159 @@ RunOutcome RunScenario(const std::string& path, const io::LoadOptions& options, 
   return o;
 }
 
+namespace {
+
+// The reference for a strategy: the perfect-foresight optimum constrained to end with at
+// least the stored energy the strategy ended with (as a fraction of nameplate energy), so
+// the strategy's own trajectory is feasible for it and regret ≥ 0 by optimality.
+double ReferenceRevenue(const io::Scenario& sc, const engine::Inputs& inputs, const RunOutcome& o) {
+  double nameplate = 0.0;
+  for (const auto& p : sc.model.station.phases) nameplate += p.energy_mwh;
+  io::Scenario ref = sc;
+  ref.dispatch.strategy = "optimal";
+  ref.optimal.terminal_soc = std::clamp(o.kpis.final_stored_mwh / nameplate, sc.model.station.soc_min, sc.model.station.soc_max);
+  ref.optimal.terminal_value_yuan_per_mwh.reset();
+  return RunWithInputs(ref, inputs).kpis.net_revenue_yuan;
+}
+
+struct CompareRow {
+  std::string name;
+  std::vector<std::string> sets;
+  RunOutcome outcome;
+  double wall_s = 0.0;
+  double reference_yuan = 0.0;  //!< optimum ending with the same stored energy
+  std::string error;
+};
+
+int RunCompare(const std::string& path, const io::LoadOptions& options, const std::string& list, const std::string& out_dir,
+               int jobs) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const io::Scenario base = io::LoadScenario(path, options);
+  const engine::Inputs inputs = io::BuildInputs(base);  // computed once, shared read-only
+  std::vector<std::string> names;
+  if (!list.empty()) {
+    std::size_t start = 0;
+    while (start <= list.size()) {
+      const std::size_t comma = std::min(list.find(',', start), list.size());
+      if (comma > start) names.push_back(list.substr(start, comma - start));
+      start = comma + 1;
+    }
+  } else {
+    names = base.compare_strategies;
+  }
+  if (names.empty()) {
+    std::cerr << "essim compare: no strategies (give --strategies a,b,c or compare.strategies in the scenario)\n";
+    return kExitUsage;
+  }
+  if (std::find(names.begin(), names.end(), "optimal") == names.end()) names.push_back("optimal");  // the reference
+  std::vector<CompareRow> rows;
+  for (const auto& name : names) {
+    CompareRow row;
+    row.name = name;
+    row.sets = options.sets;
+    const auto v = std::find_if(base.compare_variants.begin(), base.compare_variants.end(),
+                                [&](const io::CompareVariant& x) { return x.name == name; });
+    if (v != base.compare_variants.end()) {
+      row.sets.insert(row.sets.end(), v->sets.begin(), v->sets.end());
+    } else {
+      const auto& rules = dispatch::RuleStrategyNames();
+      if (std::find(rules.begin(), rules.end(), name) == rules.end() && name != "optimal" && name != "rolling_horizon") {
+        std::cerr << fmt::format("essim compare: unknown strategy or variant \"{}\"\n", name);
+        return kExitUsage;
+      }
+      row.sets.push_back("dispatch.strategy=" + name);
+    }
+    rows.push_back(std::move(row));
+  }
+  // Validate every variant before running any (a bad one is a usage error, nothing written).
+  std::vector<io::Scenario> scenarios;
+  for (const auto& row : rows) {
+    io::LoadOptions o = options;
+    o.sets = row.sets;
+    o.strategy.reset();
+    scenarios.push_back(io::LoadScenario(path, o));
+  }
+  std::atomic<std::size_t> next{0};
+  auto worker = [&]() {
+    for (std::size_t i = next++; i < rows.size(); i = next++) {
+      const auto s0 = std::chrono::steady_clock::now();
+      try {
+        rows[i].outcome = RunWithInputs(scenarios[i], inputs);
+        rows[i].wall_s = Since(s0);
+        rows[i].reference_yuan = rows[i].name == "optimal" ? rows[i].outcome.kpis.net_revenue_yuan
+                                                           : ReferenceRevenue(scenarios[i], inputs, rows[i].outcome);
+        continue;
+      } catch (const std::exception& e) {
+        rows[i].error = e.what();
+      }
+      rows[i].wall_s = Since(s0);
+    }
+  };
+  const int threads = std::max(1, std::min<int>(jobs, static_cast<int>(rows.size())));
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t) pool.emplace_back(worker);
+  for (auto& t : pool) t.join();
+
+  const auto ref = std::find_if(rows.begin(), rows.end(), [](const CompareRow& r) { return r.name == "optimal"; });
+  if (!ref->error.empty()) {
+    spdlog::error("compare: the optimal reference failed: {}", ref->error);
+    return kExitFailure;
+  }
+  const std::string dir = out_dir.empty() ? base.output_dir + "-compare" : out_dir;
+  nlohmann::json json = nlohmann::json::array();
+  std::string csv =
+      "strategy,net_revenue_yuan,reference_revenue_yuan,regret_yuan,regret_pct,energy_revenue_yuan,capacity_revenue_yuan,"
+      "charging_cost_yuan,aux_cost_yuan,charged_mwh,discharged_mwh,curtailment_absorbed_mwh,equivalent_full_cycles,"
+      "round_trip_efficiency,clipped_setpoints,plan_gap_mwh,wall_time_s\n";
+  fmt::print("{:<22} {:>14} {:>14} {:>8} {:>11} {:>11} {:>7} {:>8} {:>8}\n", "strategy", "net yuan", "regret yuan",
+             "regret %", "charged MWh", "dischg MWh", "EFC", "clipped", "wall s");
+  for (auto& row : rows) {
+    if (!row.error.empty()) {
+      fmt::print("{:<22} failed: {}\n", row.name, row.error);
+      json.push_back({{"strategy", row.name}, {"error", row.error}});
+      continue;
+    }
+    const auto& k = row.outcome.kpis;
+    const double adj = row.reference_yuan;
+    const double regret = adj - k.net_revenue_yuan, pct = adj != 0.0 ? 100.0 * regret / std::abs(adj) : 0.0;
+    csv += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", row.name, k.net_revenue_yuan, adj, regret, pct,
+                       k.energy_revenue_yuan, k.capacity_revenue_yuan, k.charging_cost_yuan, k.aux_cost_yuan, k.charged_mwh,
+                       k.discharged_mwh, k.curtailment_absorbed_mwh, k.equivalent_full_cycles, k.round_trip_efficiency,
+                       k.clipped_steps, k.clipped_mwh, row.wall_s);
+    json.push_back({{"strategy", row.name},
+                    {"net_revenue_yuan", k.net_revenue_yuan},
+                    {"reference_revenue_yuan", adj},
+                    {"regret_yuan", regret},
+                    {"regret_pct", pct},
+                    {"energy_revenue_yuan", k.energy_revenue_yuan},
+                    {"capacity_revenue_yuan", k.capacity_revenue_yuan},
+                    {"charging_cost_yuan", k.charging_cost_yuan},
+                    {"aux_cost_yuan", k.aux_cost_yuan},
+                    {"charged_mwh", k.charged_mwh},
+                    {"discharged_mwh", k.discharged_mwh},
+                    {"curtailment_absorbed_mwh", k.curtailment_absorbed_mwh},
+                    {"equivalent_full_cycles", k.equivalent_full_cycles},
+                    {"round_trip_efficiency", k.round_trip_efficiency},
+                    {"clipped_setpoints", k.clipped_steps},
+                    {"plan_gap_mwh", k.clipped_mwh},
+                    {"wall_time_s", row.wall_s}});
+    fmt::print("{:<22} {:>14.4g} {:>14.4g} {:>8.2f} {:>11.1f} {:>11.1f} {:>7.1f} {:>8} {:>8.2f}\n", row.name, k.net_revenue_yuan,
+               regret, pct, k.charged_mwh, k.discharged_mwh, k.equivalent_full_cycles, k.clipped_steps, row.wall_s);
+    const io::PlanOutput* plan = row.outcome.plan ? &*row.outcome.plan : nullptr;
+    io::WriteOutputs((std::filesystem::path(dir) / row.name).string(), row.outcome.scenario, row.outcome.result, row.outcome.kpis,
+                     &row.outcome.timings, nullptr, plan);
+  }
+  io::AtomicFileSet files(dir);
+  files.Write("comparison.csv", csv);
+  files.Write("comparison.json", json.dump(2) + "\n");
+  files.Commit();
+  fmt::print("regret: the perfect-foresight optimum ending with the same stored energy, minus the strategy; "
+             "outputs in {} ({:.2f} s)\n", dir, Since(t0));
+  return kExitOk;
+}
+
+}  // namespace
+
 int Main(int argc, char** argv) {
   CLI::App cli{"essim: grid-side battery storage beside PV, simulated from a scenario file"};
   cli.require_subcommand(1);
@@ -129,6 +297,15 @@ int Main(int argc, char** argv) {
 
   auto* reference = cli.add_subcommand("reference", "print the scenario key reference (Markdown)");
 
+  std::string strategies_list;
+  int jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  auto* compare = cli.add_subcommand("compare", "run several strategies on the same inputs, with regret against the optimum");
+  compare->add_option("scenario", scenario, "scenario YAML file")->required();
+  compare->add_option("--strategies", strategies_list, "comma-separated strategy or variant names (default: compare.strategies)");
+  compare->add_option("--set", sets, "override a key, repeatable: KEY=VALUE")->allow_extra_args(false);
+  compare->add_option("--out", out_dir, "output folder (default: output.dir + \"-compare\")");
+  compare->add_option("--jobs", jobs, "parallel runs (default: all cores)")->check(CLI::PositiveNumber);
+
   std::string mps_out;
   auto* export_lp = cli.add_subcommand("export-lp", "write the LP/QP that strategy `optimal` solves as free MPS");
   export_lp->add_option("scenario", scenario, "scenario YAML file")->required();
@@ -153,6 +330,7 @@ int Main(int argc, char** argv) {
   if (!strategy.empty()) options.strategy = strategy;
 
   try {
+    if (compare->parsed()) return RunCompare(scenario, options, strategies_list, out_dir, jobs);
     if (export_lp->parsed()) {
       const io::Scenario sc = io::LoadScenario(scenario, options);
       const engine::Inputs in = io::BuildInputs(sc);

@@ -31,6 +31,9 @@ struct RunOutcome {
 //! The strategy a scenario names (rule-based or optimal).
 std::unique_ptr<dispatch::Strategy> MakeStrategy(const io::Scenario& sc);
 
+//! Runs a loaded scenario's strategy on given inputs and computes KPIs (no files).
+RunOutcome RunWithInputs(const io::Scenario& sc, const engine::Inputs& inputs, const engine::Progress& progress = {});
+
 //! Loads, builds inputs, runs the scenario's strategy and computes KPIs (no files).
 RunOutcome RunScenario(const std::string& path, const io::LoadOptions& options,
                        const engine::Progress& progress = {});

@@ -560,6 +560,42 @@ Scenario LoadScenario(const std::string& path, const LoadOptions& options) {
     if (sc.pv_detail && !sc.pv_plants) orr.Error("pv_detail", "expected pv.source: plants for PV detail, found no weather-driven plants");
   }
 
+  // Compare.
+  {
+    MapReader cr(top.Get("compare"), "compare", SectionAt("compare"), &d);
+    if (const Node* l = cr.Get("strategies")) {
+      if (!l->IsSequence()) cr.Error("strategies", fmt::format("expected a list of names, found {}", l->Describe()));
+      else for (const auto& it : l->items) if (it.IsScalar()) sc.compare_strategies.push_back(it.scalar);
+    }
+    if (const Node* l = cr.Get("variants")) {
+      if (!l->IsSequence()) {
+        cr.Error("variants", fmt::format("expected a list of variants, found {}", l->Describe()));
+      } else {
+        for (std::size_t i = 0; i < l->items.size(); ++i) {
+          const Node& v = l->items[i];
+          const std::string path = fmt::format("compare.variants[{}]", i);
+          const Node* name = v.IsMap() ? v.Find("name") : nullptr;
+          const Node* set = v.IsMap() ? v.Find("set") : nullptr;
+          if (!name || !name->IsScalar() || !set || !set->IsSequence()) {
+            d.Add(v.mark, path, "expected {name: NAME, set: [\"dispatch.KEY=VALUE\", ...]}");
+            continue;
+          }
+          CompareVariant cv{name->scalar, {}};
+          for (std::size_t j = 0; j < set->items.size(); ++j) {
+            const Node& item = set->items[j];
+            if (!item.IsScalar() || item.scalar.rfind("dispatch.", 0) != 0 || item.scalar.find('=') == std::string::npos) {
+              d.Add(item.mark, fmt::format("{}.set[{}]", path, j),
+                    fmt::format("expected \"dispatch.KEY=VALUE\" (variants change dispatch only, so all share the inputs), found {}", item.Describe()));
+              continue;
+            }
+            cv.sets.push_back(item.scalar);
+          }
+          sc.compare_variants.push_back(std::move(cv));
+        }
+      }
+    }
+  }
+
   d.ThrowIfAny(sources);
   return sc;
 }

@@ -55,6 +55,12 @@ struct PvDetail {
   std::vector<pv::PlantOutput> plants;
 };
 
+//! A named variant for `essim compare`: dispatch overrides.
+struct CompareVariant {
+  std::string name;
+  std::vector<std::string> sets;  //!< "dispatch.KEY=VALUE"
+};
+
 //! A loaded, validated scenario.
 struct Scenario {
   std::string file;          //!< the scenario file as given
@@ -77,6 +83,8 @@ struct Scenario {
   std::string output_dir;
   bool write_timeseries = true;
   bool pv_detail = false;
+  std::vector<std::string> compare_strategies;  //!< default list for `essim compare`
+  std::vector<CompareVariant> compare_variants;
 };
 
 //! Options applied on top of the file.

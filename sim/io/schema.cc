@@ -39,6 +39,7 @@ std::vector<Section> Build() {
                    {.name = "market", .type = FT::kSection, .required = true, .doc = "prices and capacity compensation"},
                    {.name = "dispatch", .type = FT::kSection, .required = true, .doc = "the dispatch strategy and its parameters"},
                    {.name = "output", .type = FT::kSection, .doc = "where and what to write"},
+                   {.name = "compare", .type = FT::kSection, .doc = "strategies and named variants for `essim compare`"},
                }});
   s.push_back({"time", "The simulated period: `start` and either `end` or `duration`; the step must divide it.",
                {
@@ -240,6 +241,11 @@ std::vector<Section> Build() {
                    {.name = "sigma_24h", .type = FT::kRatio, .default_text = "20 %", .doc = "noisy: at 24 h lead (linear in between)", .lo = 0},
                    {.name = "correlation", .type = FT::kQuantity, .dim = Dim::kDuration, .default_text = "6 h", .doc = "noisy: e-folding lead time of the error correlation", .lo = 0, .lo_open = true},
                    {.name = "seed", .type = FT::kInteger, .default_text = "1", .doc = "noisy: random seed (same seed, same forecasts)", .lo = 0, .hi = 9007199254740992.0},
+               }});
+  s.push_back({"compare", "What `essim compare` runs when `--strategies` is not given, and named variants it can run.",
+               {
+                   {.name = "strategies", .type = FT::kList, .doc = "strategy or variant names, e.g. [absorb_curtailment, price_threshold, rh_noisy]"},
+                   {.name = "variants", .type = FT::kList, .doc = "named variants, each `{name: rh_noisy, set: [\"dispatch.strategy=rolling_horizon\", ...]}`: `--set` overrides of `dispatch.*` keys only, so every variant runs on the same inputs"},
                }});
   s.push_back({"output", "What a run writes (atomically: temporary files, then rename).",
                {

@@ -67,6 +67,16 @@ if command -v glpsol > /dev/null; then
   check "glpsol solves the exported problem" grep -q "OPTIMAL" "$tmp/lp/glp.txt"
 fi
 
+# compare: several strategies on the same inputs, regret against the optimum never negative.
+"$ESSIM" compare tests/data/small.yaml --strategies idle,absorb_curtailment,rolling_horizon --out "$tmp/cmp" > "$tmp/cmp.out" 2>&1
+check "compare exits 0" test $? -eq 0
+check "comparison.csv has 4 rows (3 + the optimum)" test "$(tail -n +2 "$tmp/cmp/comparison.csv" | wc -l)" -eq 4
+check "every regret is >= 0" awk -F, 'NR > 1 && $4 < -1e-6 { bad = 1 } END { exit bad }' "$tmp/cmp/comparison.csv"
+check "each strategy has its own outputs" test -s "$tmp/cmp/rolling_horizon/summary.json"
+"$ESSIM" compare tests/data/small.yaml --strategies idle,nonsense --out "$tmp/cmp2" > /dev/null 2>&1
+check "compare with an unknown name exits 2" test $? -eq 2
+check "nothing written for a bad compare" test ! -e "$tmp/cmp2"
+
 # The README's scenario reference is generated: it must equal `essim reference`.
 "$ESSIM" reference > "$tmp/ref.md"
 sed -n '/<!-- BEGIN SCENARIO REFERENCE/,/<!-- END SCENARIO REFERENCE/p' README.md | sed '1d;$d' > "$tmp/readme-ref.md"
