@@ -221,11 +221,11 @@ int RunCompare(const std::string& path, const io::LoadOptions& options, const st
       "strategy,net_revenue_yuan,reference_revenue_yuan,regret_yuan,regret_pct,energy_revenue_yuan,capacity_revenue_yuan,"
       "charging_cost_yuan,aux_cost_yuan,charged_mwh,discharged_mwh,curtailment_absorbed_mwh,equivalent_full_cycles,"
       "round_trip_efficiency,clipped_setpoints,plan_gap_mwh,wall_time_s\n";
-  fmt::print("{:<22} {:>14} {:>14} {:>8} {:>11} {:>11} {:>7} {:>8} {:>8}\n", "strategy", "net yuan", "regret yuan",
+  fmt::print("{:<28} {:>14} {:>14} {:>8} {:>11} {:>11} {:>7} {:>8} {:>8}\n", "strategy", "net yuan", "regret yuan",
              "regret %", "charged MWh", "dischg MWh", "EFC", "clipped", "wall s");
   for (auto& row : rows) {
     if (!row.error.empty()) {
-      fmt::print("{:<22} failed: {}\n", row.name, row.error);
+      fmt::print("{:<28} failed: {}\n", row.name, row.error);
       json.push_back({{"strategy", row.name}, {"error", row.error}});
       continue;
     }
@@ -253,7 +253,7 @@ int RunCompare(const std::string& path, const io::LoadOptions& options, const st
                     {"clipped_setpoints", k.clipped_steps},
                     {"plan_gap_mwh", k.clipped_mwh},
                     {"wall_time_s", row.wall_s}});
-    fmt::print("{:<22} {:>14.4g} {:>14.4g} {:>8.2f} {:>11.1f} {:>11.1f} {:>7.1f} {:>8} {:>8.2f}\n", row.name, k.net_revenue_yuan,
+    fmt::print("{:<28} {:>14.4g} {:>14.4g} {:>8.2f} {:>11.1f} {:>11.1f} {:>7.1f} {:>8} {:>8.2f}\n", row.name, k.net_revenue_yuan,
                regret, pct, k.charged_mwh, k.discharged_mwh, k.equivalent_full_cycles, k.clipped_steps, row.wall_s);
     const io::PlanOutput* plan = row.outcome.plan ? &*row.outcome.plan : nullptr;
     io::WriteOutputs((std::filesystem::path(dir) / row.name).string(), row.outcome.scenario, row.outcome.result, row.outcome.kpis,
