@@ -15,7 +15,8 @@ mode="${1:-run}"
 shift || true
 
 packages=(cmake make g++ libeigen3-dev libyaml-cpp-dev libspdlog-dev libfmt-dev libboost-test-dev
-          libcli11-dev nlohmann-json3-dev coinor-clp glpk-utils)
+          libcli11-dev nlohmann-json3-dev coinor-clp glpk-utils python3-numpy python3-pandas python3-matplotlib
+          python3-scipy)
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
