@@ -91,13 +91,13 @@ RunOutcome RunWithInputs(const io::Scenario& sc, const engine::Inputs& inputs, c
   auto strategy = MakeStrategy(o.scenario);
   o.result = engine::Run(o.scenario.model, inputs, *strategy, progress);
   if (const auto* rh = dynamic_cast<const dispatch::RollingHorizonStrategy*>(strategy.get())) {
-    o.plan = io::PlanOutput{rh->stats(), {}};
+    o.plan = io::PlanOutput{rh->stats(), {}, rh->used_pv_forecast_mw(), rh->used_load_forecast_mw(), rh->used_price_forecast()};
     if (rh->stats().fallbacks > 0) {
       spdlog::warn("rolling_horizon: {} of {} replans not solved; idle until the next", rh->stats().fallbacks, rh->stats().windows);
     }
   }
   if (const auto* opt = dynamic_cast<const dispatch::OptimalStrategy*>(strategy.get())) {
-    o.plan = io::PlanOutput{opt->stats(), opt->plan_soc_mwh()};
+    o.plan = io::PlanOutput{opt->stats(), opt->plan_soc_mwh(), {}, {}, {}};
     if (opt->stats().fallbacks > 0) {
       spdlog::warn("optimal: {} of {} windows not solved ({}); those windows idle", opt->stats().fallbacks,
                    opt->stats().windows, opt->stats().status);

@@ -236,6 +236,9 @@ RollingHorizonStrategy::RollingHorizonStrategy(storage::StationConfig station, g
 
 void RollingHorizonStrategy::Prepare(const InputView& inputs) {
   actual_ = inputs;
+  used_pv_.assign(static_cast<std::size_t>(inputs.axis->count), 0.0);
+  used_load_ = used_pv_;
+  used_price_ = used_pv_;
   plan_start_ = 0;
   next_replan_ = 0;
   plan_mw_.clear();
@@ -289,7 +292,12 @@ void RollingHorizonStrategy::Replan(const Observation& obs) {
 
 double RollingHorizonStrategy::Setpoint(const Observation& obs) {
   if (obs.step >= next_replan_ || obs.step - plan_start_ >= static_cast<std::int64_t>(plan_mw_.size())) Replan(obs);
-  return plan_mw_[static_cast<std::size_t>(obs.step - plan_start_)];
+  const auto i = static_cast<std::size_t>(obs.step - plan_start_);
+  const auto k = static_cast<std::size_t>(obs.step);
+  used_pv_[k] = pv_fc_[i];
+  used_load_[k] = load_fc_[i];
+  used_price_[k] = price_fc_[i];
+  return plan_mw_[i];
 }
 
 bool RollingHorizonStrategy::PhaseTargets(std::int64_t step, std::vector<double>* net_mw) const {

@@ -106,8 +106,11 @@ class RollingHorizonStrategy final : public Strategy {
   double Setpoint(const Observation& obs) override;
   bool PhaseTargets(std::int64_t step, std::vector<double>* net_mw) const override;
   const PlanStats& stats() const { return stats_; }
-  //! The forecasts used at each replan (for outputs): step of issue and values of PV, price.
-  const std::vector<double>& last_price_forecast() const { return price_fc_; }
+  //! Per step of the run: the forecast of that step in the plan that was executed (issued
+  //! at the latest replan before it) — what the strategy saw, beside the actuals.
+  const std::vector<double>& used_pv_forecast_mw() const { return used_pv_; }
+  const std::vector<double>& used_load_forecast_mw() const { return used_load_; }
+  const std::vector<double>& used_price_forecast() const { return used_price_; }
 
  private:
   void Replan(const Observation& obs);
@@ -118,6 +121,7 @@ class RollingHorizonStrategy final : public Strategy {
   InputView actual_;
   std::int64_t plan_start_ = 0, next_replan_ = 0;
   std::vector<double> plan_mw_, plan_phase_mw_, pv_fc_, load_fc_, price_fc_;
+  std::vector<double> used_pv_, used_load_, used_price_;
   PlanStats stats_;
 };
 

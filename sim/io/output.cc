@@ -32,6 +32,8 @@ std::string TimeseriesCsv(const engine::RunResult& r, const PvDetail* pv, const 
          "price_yuan_per_mwh,soc_mwh,station_loss_mw,charge_loss_mw,discharge_loss_mw,self_discharge_loss_mw");
   for (const auto& p : r.phase_names) fmt::format_to(std::back_inserter(out), ",soc_mwh[{}]", p);
   if (plan && !plan->soc_mwh.empty()) put(",plan_soc_mwh");
+  const bool forecasts = plan && !plan->forecast_pv_mw.empty();
+  if (forecasts) put(",forecast_pv_mw,forecast_load_mw,forecast_price_yuan_per_mwh");
   if (pv) {
     put(",solar_zenith_deg,solar_azimuth_deg");
     for (const char* col : {"aoi_deg", "poa_w_m2", "cell_temp_c", "pv_dc_mw", "pv_ac_mw"}) {
@@ -51,6 +53,10 @@ std::string TimeseriesCsv(const engine::RunResult& r, const PvDetail* pv, const 
                    r.discharge_loss_mw[k], r.self_discharge_loss_mw[k]);
     for (Eigen::Index p = 0; p < r.phase_soc_mwh.cols(); ++p) fmt::format_to(buf, ",{}", r.phase_soc_mwh(k, p));
     if (plan && !plan->soc_mwh.empty()) fmt::format_to(buf, ",{}", plan->soc_mwh[static_cast<std::size_t>(k)]);
+    if (forecasts) {
+      const auto i = static_cast<std::size_t>(k);
+      fmt::format_to(buf, ",{},{},{}", plan->forecast_pv_mw[i], plan->forecast_load_mw[i], plan->forecast_price_yuan_per_mwh[i]);
+    }
     if (pv) {
       fmt::format_to(buf, ",{},{}", pv->sun.apparent_zenith_deg[k], pv->sun.azimuth_deg[k]);
       for (const auto& pl : pv->plants) fmt::format_to(buf, ",{}", pl.aoi_deg[k]);
@@ -133,6 +139,18 @@ nlohmann::json SummaryJson(const Scenario& sc, const engine::RunResult& r, const
                    {"linear_solver", plan->stats.linear_solver},
                    {"solve_time_s", plan->stats.solve_seconds}};
     j["plan_vs_realized"] = {{"max_power_gap_mw", power_gap}, {"energy_gap_mwh", k.clipped_mwh}, {"max_soc_gap_mwh", soc_gap}};
+    if (!plan->forecast_pv_mw.empty()) {
+      // Mean absolute error of the forecasts each step was planned with.
+      double pv = 0.0, load = 0.0, price = 0.0;
+      const auto n = static_cast<double>(std::max<std::int64_t>(1, r.axis.count));
+      for (std::int64_t i = 0; i < r.axis.count; ++i) {
+        const auto u = static_cast<std::size_t>(i);
+        pv += std::abs(plan->forecast_pv_mw[u] - r.pv_mw[i]);
+        load += std::abs(plan->forecast_load_mw[u] - r.load_mw[i]);
+        price += std::abs(plan->forecast_price_yuan_per_mwh[u] - r.price_yuan_per_mwh[i]);
+      }
+      j["forecast_error"] = {{"pv_mae_mw", pv / n}, {"load_mae_mw", load / n}, {"price_mae_yuan_per_mwh", price / n}};
+    }
   }
   j["peak_memory_mb"] = PeakMemoryMb();
   j["wall_time_s"] = {{"load", t.load_s}, {"inputs", t.inputs_s}, {"engine", t.engine_s}, {"output", t.output_s}, {"total", t.total_s}};

@@ -20,7 +20,9 @@ struct Timings {
 //! What an optimizing strategy planned, for plan-versus-realized outputs.
 struct PlanOutput {
   dispatch::PlanStats stats;
-  std::vector<double> soc_mwh;  //!< planned stored energy at step end
+  std::vector<double> soc_mwh;  //!< planned stored energy at step end (may be empty)
+  //! Forecasts the plan of each step was made with (may be empty): PV, load, price.
+  std::vector<double> forecast_pv_mw, forecast_load_mw, forecast_price_yuan_per_mwh;
 };
 
 //! The time series as CSV text; with `pv`, sun angles and per-plant PV columns too; with

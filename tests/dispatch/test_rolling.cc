@@ -167,4 +167,24 @@ BOOST_AUTO_TEST_CASE(setpoints_do_not_depend_on_the_future_with_persistence) {
   BOOST_TEST(differs);  // and the test input does reach the strategy later
 }
 
+BOOST_AUTO_TEST_CASE(recorded_forecasts_are_what_was_issued) {
+  const engine::Inputs in = Days(4, 6);
+  const engine::ModelConfig m = Model();
+  RollingHorizonConfig perfect;
+  RollingHorizonStrategy rp(m.station, m.grid, perfect);
+  engine::Run(m, in, rp);
+  for (std::int64_t k = 0; k < in.axis.count; ++k) {
+    BOOST_TEST_REQUIRE(rp.used_pv_forecast_mw()[static_cast<std::size_t>(k)] == in.pv_mw[k]);
+    BOOST_TEST_REQUIRE(rp.used_price_forecast()[static_cast<std::size_t>(k)] == in.price_yuan_per_mwh[k]);
+  }
+  RollingHorizonConfig pers;
+  pers.pv.kind = ForecastKind::kPersistenceDay;
+  pers.replan_s = 900;  // replan every step: each step is forecast one step ahead
+  RollingHorizonStrategy rs(m.station, m.grid, pers);
+  engine::Run(m, in, rs);
+  for (std::int64_t k = 96; k < in.axis.count; ++k) {
+    BOOST_TEST_REQUIRE(rs.used_pv_forecast_mw()[static_cast<std::size_t>(k)] == in.pv_mw[k - 96]);
+  }
+}
+
 BOOST_AUTO_TEST_SUITE_END()
