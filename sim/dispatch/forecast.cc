@@ -28,6 +28,28 @@ void IssueForecast(const ForecastConfig& c, const Series& actual, const TimeAxis
       }
       return;
     }
+    case ForecastKind::kIssued: {
+      const IssuedForecasts& f = *c.issued;
+      const std::int64_t t = axis.TimeAt(k);
+      const double fallback = k > 0 ? actual[std::min<std::int64_t>(k - 1, n - 1)] : at(0);
+      const std::size_t rows = f.value.size();
+      for (std::int64_t i = 0; i < h; ++i) {
+        const std::int64_t target = axis.TimeAt(k + i);
+        // First row after (target, t) in (target, issue) order; the row before it, if it has
+        // this target, is the latest issue at or before t.
+        std::size_t lo = 0, hi = rows;
+        while (lo < hi) {
+          const std::size_t mid = (lo + hi) / 2;
+          const bool before = f.target_unix_s[mid] < target || (f.target_unix_s[mid] == target && f.issue_unix_s[mid] <= t);
+          if (before) lo = mid + 1;
+          else hi = mid;
+        }
+        double v = fallback;
+        if (lo > 0 && f.target_unix_s[lo - 1] == target) v = f.value[lo - 1];
+        (*out)[static_cast<std::size_t>(i)] = std::clamp(v, c.lo, c.hi);
+      }
+      return;
+    }
     case ForecastKind::kNoisy: {
       const double scale = n > 0 ? actual.abs().maxCoeff() : 0.0;
       Rng rng(c.seed ^ (0x9E3779B97F4A7C15ULL * (static_cast<std::uint64_t>(k) + 1)), stream);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "sim/core/series.h"
@@ -12,7 +13,16 @@
 
 namespace essim::dispatch {
 
-enum class ForecastKind { kPerfect, kPersistenceDay, kPersistenceWeek, kNoisy };
+enum class ForecastKind { kPerfect, kPersistenceDay, kPersistenceWeek, kNoisy, kIssued };
+
+//! Forecasts issued by someone else (e.g. a vendor), read from CSV: rows of (issue time,
+//! target time, value), sorted by target then issue. A decision at time t takes, for each
+//! target, the latest issue at or before t that covers it, else the last actual value
+//! known at t.
+struct IssuedForecasts {
+  std::vector<std::int64_t> issue_unix_s, target_unix_s;
+  std::vector<double> value;
+};
 
 //! One input's forecast model.
 struct ForecastConfig {
@@ -23,6 +33,7 @@ struct ForecastConfig {
   std::uint64_t seed = 1;
   double lo = 0.0;            //!< physical bounds of the forecast value
   double hi = 1e300;
+  std::shared_ptr<const IssuedForecasts> issued;  //!< with kIssued
 };
 
 //! Issues at decision step k the forecast of steps [k, k + h) into `out` (size h). Steps

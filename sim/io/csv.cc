@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <algorithm>
 #include <fstream>
 #include <limits>
 #include <sstream>
@@ -213,6 +214,93 @@ std::optional<Series> ReadCsvSeries(const CsvRequest& req, const TimeAxis& axis,
   const auto table = ReadCsvTable(req.path, {req.column}, 1, req.lo, req.from, req.key_path, axis, sources, diags);
   if (!table) return std::nullopt;
   return AlignColumn(*table, 0, axis);
+}
+
+std::optional<dispatch::IssuedForecasts> ReadIssuedForecasts(const std::string& path, const std::string& column,
+                                                             const SourceMark& from, const std::string& key_path,
+                                                             SourceSet* sources, Diagnostics* diags) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    diags->Add(from, key_path, fmt::format("cannot read CSV file \"{}\": no such file or not readable", path));
+    return std::nullopt;
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string text = ss.str();
+  const std::size_t before = diags->size();
+  int errors = 0;
+  auto err = [&](int row, int col, std::string msg) {
+    if (errors++ < kMaxRowErrors) diags->Add(SourceMark{path, row, col}, key_path, std::move(msg));
+  };
+  std::vector<std::string_view> fields;
+  std::vector<int> cols;
+  struct Row {
+    std::int64_t target, issue;
+    double value;
+    int line;
+  };
+  std::vector<Row> rows;
+  int ci = -1, ct = -1, cv = -1, row = 0;
+  std::size_t header = 0, pos = 0;
+  while (pos < text.size()) {
+    std::size_t nl = text.find('\n', pos);
+    if (nl == std::string::npos) nl = text.size();
+    std::string_view line(text.data() + pos, nl - pos);
+    pos = nl + 1;
+    ++row;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (Trim(line).empty() || line.front() == '#') continue;
+    Split(line, &fields, &cols);
+    if (header == 0) {
+      header = fields.size();
+      for (std::size_t i = 0; i < fields.size(); ++i) {
+        if (fields[i] == "issue_time") ci = static_cast<int>(i);
+        if (fields[i] == "target_time") ct = static_cast<int>(i);
+        if (fields[i] == column) cv = static_cast<int>(i);
+      }
+      if (ci < 0 || ct < 0 || cv < 0) {
+        err(row, 1, fmt::format("expected a header with issue_time, target_time and {}", column));
+        break;
+      }
+      continue;
+    }
+    if (fields.size() != header) {
+      err(row, 1, fmt::format("expected {} fields as in the header, found {}", header, fields.size()));
+      continue;
+    }
+    std::string msg;
+    const auto issue = ParseIsoTime(fields[static_cast<std::size_t>(ci)], &msg);
+    if (!issue) { err(row, cols[static_cast<std::size_t>(ci)], "issue_time: " + msg); continue; }
+    const auto target = ParseIsoTime(fields[static_cast<std::size_t>(ct)], &msg);
+    if (!target) { err(row, cols[static_cast<std::size_t>(ct)], "target_time: " + msg); continue; }
+    const auto v = ParseNumber(fields[static_cast<std::size_t>(cv)], &msg);
+    if (!v) { err(row, cols[static_cast<std::size_t>(cv)], fmt::format("{}: {}", column, msg)); continue; }
+    if (target->unix_s < issue->unix_s) {
+      err(row, cols[static_cast<std::size_t>(ct)], "target_time: expected a target at or after the issue time (a forecast, not a hindcast)");
+      continue;
+    }
+    rows.push_back(Row{target->unix_s, issue->unix_s, *v, row});
+  }
+  if (header == 0) err(1, 1, "expected a CSV header and rows, found an empty file");
+  std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
+    return a.target != b.target ? a.target < b.target : a.issue < b.issue;
+  });
+  for (std::size_t i = 1; i < rows.size(); ++i) {
+    if (rows[i].target == rows[i - 1].target && rows[i].issue == rows[i - 1].issue) {
+      err(rows[i].line, 1, fmt::format("expected one value per issue and target time, found a duplicate of row {}", rows[i - 1].line));
+    }
+  }
+  if (diags->size() > before) {
+    sources->Add(path, text);
+    return std::nullopt;
+  }
+  dispatch::IssuedForecasts f;
+  for (const Row& r : rows) {
+    f.issue_unix_s.push_back(r.issue);
+    f.target_unix_s.push_back(r.target);
+    f.value.push_back(r.value);
+  }
+  return f;
 }
 
 }  // namespace essim::io

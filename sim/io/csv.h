@@ -9,6 +9,7 @@
 
 #include "sim/core/series.h"
 #include "sim/core/time.h"
+#include "sim/dispatch/forecast.h"
 #include "sim/io/tree.h"
 
 namespace essim::io {
@@ -47,5 +48,11 @@ Series AlignColumn(const CsvTable& table, std::size_t column, const TimeAxis& ax
 //! On any problem the file's text is added to `sources` for the excerpt.
 std::optional<Series> ReadCsvSeries(const CsvRequest& req, const TimeAxis& axis, SourceSet* sources,
                                     Diagnostics* diags);
+
+//! Reads issued forecasts: columns `issue_time`, `target_time` (ISO 8601 with offsets) and
+//! `column`; sorted by (target, issue) on return. Problems are located by file:row:col.
+std::optional<dispatch::IssuedForecasts> ReadIssuedForecasts(const std::string& path, const std::string& column,
+                                                             const SourceMark& from, const std::string& key_path,
+                                                             SourceSet* sources, Diagnostics* diags);
 
 }  // namespace essim::io

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "sim/io/csv.h"
+#include <memory>
 #include "sim/io/reader.h"
 #include "sim/io/schema.h"
 #include "sim/io/yaml_loader.h"
@@ -195,7 +196,7 @@ void ReadStorage(const MapReader& st, Scenario* sc, Diagnostics* d) {
   if (const auto ramp = st.Quantity("ramp_limit")) cfg.ramp_mw_per_min = *ramp;
 }
 
-void ReadDispatch(const MapReader& dr, Scenario* sc, Diagnostics* d) {
+void ReadDispatch(const MapReader& dr, Scenario* sc, Diagnostics* d, SourceSet& sources) {
   auto& c = sc->dispatch;
   c.strategy = dr.String("strategy").value_or("idle");
   {
@@ -229,7 +230,21 @@ void ReadDispatch(const MapReader& dr, Scenario* sc, Diagnostics* d) {
                             Input{"price_forecast", &rh.price, -1e300}}) {
       MapReader f(r.Get(in.key), r.PathOf(in.key), SectionAt("dispatch.rolling_horizon.*_forecast"), d);
       const std::string model = f.String("model").value_or("perfect");
-      in.cfg->kind = model == "noisy" ? dispatch::ForecastKind::kNoisy
+      if (model == "csv") {
+        const auto path = f.String("path");
+        if (!path) {
+          f.Error("path", "missing key \"path\" (required with model: csv)");
+        } else {
+          const std::string dflt = std::string(in.key) == "pv_forecast" ? "pv_mw" : (std::string(in.key) == "load_forecast" ? "load_mw" : "price_yuan_per_mwh");
+          auto issued = ReadIssuedForecasts(Resolve(f.MarkOf("path"), *path), f.String("column").value_or(dflt), f.MarkOf("path"),
+                                            f.PathOf("path"), &sources, d);
+          if (issued) in.cfg->issued = std::make_shared<const dispatch::IssuedForecasts>(std::move(*issued));
+        }
+      } else if (f.Has("path") || f.Has("column")) {
+        f.Error(f.Has("path") ? "path" : "column", "expected no path or column unless model: csv");
+      }
+      in.cfg->kind = model == "csv" ? dispatch::ForecastKind::kIssued
+                     : model == "noisy" ? dispatch::ForecastKind::kNoisy
                      : model == "persistence_day" ? dispatch::ForecastKind::kPersistenceDay
                      : model == "persistence_week" ? dispatch::ForecastKind::kPersistenceWeek
                                                    : dispatch::ForecastKind::kPerfect;
@@ -549,7 +564,7 @@ Scenario LoadScenario(const std::string& path, const LoadOptions& options) {
 
   // Dispatch.
   MapReader dr(top.Get("dispatch"), "dispatch", SectionAt("dispatch"), &d);
-  ReadDispatch(dr, &sc, &d);
+  ReadDispatch(dr, &sc, &d, sources);
 
   // Output.
   {

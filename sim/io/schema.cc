@@ -234,9 +234,11 @@ std::vector<Section> Build() {
                    {.name = "load_forecast", .type = FT::kSection, .doc = "forecast model of the local load"},
                    {.name = "price_forecast", .type = FT::kSection, .doc = "forecast model of the energy price"},
                }});
-  s.push_back({"dispatch.rolling_horizon.*_forecast", "One input's forecast model: `perfect` (the actual values), `persistence_day` / `persistence_week` (the same time one day / week before the decision, only past values), `noisy` (the actual value plus a seeded AR(1) error in lead time, clipped at 0 for PV and load).",
+  s.push_back({"dispatch.rolling_horizon.*_forecast", "One input's forecast model: `perfect` (the actual values), `persistence_day` / `persistence_week` (the same time one day / week before the decision, only past values), `noisy` (the actual value plus a seeded AR(1) error in lead time, clipped at 0 for PV and load), `csv` (issued forecasts: columns `issue_time`, `target_time` and the value; at each decision the latest issue at or before it is used for each target, else the last known actual).",
                {
-                   {.name = "model", .type = FT::kEnum, .default_text = "perfect", .doc = "forecast model", .choices = {"perfect", "persistence_day", "persistence_week", "noisy"}},
+                   {.name = "model", .type = FT::kEnum, .default_text = "perfect", .doc = "forecast model", .choices = {"perfect", "persistence_day", "persistence_week", "noisy", "csv"}},
+                   {.name = "path", .type = FT::kPath, .doc = "csv: file of issued forecasts"},
+                   {.name = "column", .type = FT::kString, .doc = "csv: value column (default pv_mw, load_mw or price_yuan_per_mwh)"},
                    {.name = "sigma_1h", .type = FT::kRatio, .default_text = "5 %", .doc = "noisy: error standard deviation at 1 h lead, fraction of the series' maximum", .lo = 0},
                    {.name = "sigma_24h", .type = FT::kRatio, .default_text = "20 %", .doc = "noisy: at 24 h lead (linear in between)", .lo = 0},
                    {.name = "correlation", .type = FT::kQuantity, .dim = Dim::kDuration, .default_text = "6 h", .doc = "noisy: e-folding lead time of the error correlation", .lo = 0, .lo_open = true},

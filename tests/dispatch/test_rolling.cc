@@ -3,7 +3,9 @@
 #define BOOST_TEST_MODULE essim_rolling
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <memory>
 #include <limits>
 
 #include "sim/core/rng.h"
@@ -103,6 +105,36 @@ BOOST_AUTO_TEST_CASE(noisy_reproducible_and_spread_grows_with_lead) {
   BOOST_TEST(s1 < 0.08);
   BOOST_TEST(s24 > 0.15);  // configured 20 % at 24 h
   BOOST_TEST(s24 < 0.25);
+}
+
+BOOST_AUTO_TEST_CASE(issued_forecasts_use_the_latest_issue_known_at_decision) {
+  const engine::Inputs a = Days(2, 7);
+  const TimeAxis& ax = a.axis;
+  auto f = std::make_shared<IssuedForecasts>();
+  // Issue at step 0 covers steps 0..7 with 100 + i; issue at step 4 covers 4..11 with 200 + i;
+  // an issue at step 8 (the future for a decision at step 5) covers 8..11 with 999.
+  struct R { std::int64_t issue, target; double v; };
+  std::vector<R> rows;
+  for (int i = 0; i < 8; ++i) rows.push_back({ax.TimeAt(0), ax.TimeAt(i), 100.0 + i});
+  for (int i = 4; i < 12; ++i) rows.push_back({ax.TimeAt(4), ax.TimeAt(i), 200.0 + i});
+  for (int i = 8; i < 12; ++i) rows.push_back({ax.TimeAt(8), ax.TimeAt(i), 999.0});
+  std::sort(rows.begin(), rows.end(), [](const R& x, const R& y) { return x.target != y.target ? x.target < y.target : x.issue < y.issue; });
+  for (const R& r : rows) {
+    f->issue_unix_s.push_back(r.issue);
+    f->target_unix_s.push_back(r.target);
+    f->value.push_back(r.v);
+  }
+  ForecastConfig c;
+  c.kind = ForecastKind::kIssued;
+  c.issued = f;
+  std::vector<double> out;
+  IssueForecast(c, a.pv_mw, ax, 2, 6, 1, &out);  // decision at step 2: only the first issue is known
+  BOOST_TEST(out[0] == 102.0);
+  BOOST_TEST(out[5] == 107.0);
+  IssueForecast(c, a.pv_mw, ax, 5, 8, 1, &out);  // decision at step 5: issue 4 is the latest
+  BOOST_TEST(out[0] == 205.0);
+  BOOST_TEST(out[6] == 211.0);                   // step 11, from issue 4 — not issue 8 (the future)
+  BOOST_TEST(out[7] == a.pv_mw[4]);              // step 12 uncovered: last actual known at step 5
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -173,4 +173,33 @@ BOOST_AUTO_TEST_CASE(synthetic_weather_same_seed_same_bits) {
   BOOST_TEST(!(BuildInputs(LoadScenario(f, o)).pv_mw == a.pv_mw).all());
 }
 
+BOOST_AUTO_TEST_CASE(issued_price_forecasts_from_csv) {
+  Scratch s("fc-csv");
+  const std::string f = s.Write("s.yaml", std::string(kScenario) + R"(compare: {strategies: [idle]}
+)");
+  s.Write("weather.csv", HourlyCsv(false));
+  std::string good = "issue_time,target_time,price_yuan_per_mwh\n";
+  for (int h = 0; h < 6; ++h) {
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "2025-06-21T00:00:00+08:00,2025-06-21T%02d:00:00+08:00,%d\n", h, 100 + h);
+    good += buf;
+  }
+  s.Write("prices.csv", good);
+  LoadOptions o;
+  // Paths given with --set are relative to the working directory, not the scenario file.
+  o.sets = {"dispatch.strategy=rolling_horizon", "dispatch.rolling_horizon.price_forecast={model: csv, path: " + s.Path("prices.csv") + "}"};
+  const Scenario sc = LoadScenario(f, o);
+  BOOST_TEST_REQUIRE((sc.rolling.price.kind == dispatch::ForecastKind::kIssued));
+  BOOST_TEST_REQUIRE(sc.rolling.price.issued != nullptr);
+  BOOST_TEST(sc.rolling.price.issued->value.size() == 6u);
+  s.Write("prices.csv", good + "2025-06-21T03:00:00+08:00,2025-06-21T01:00:00+08:00,5\n");  // a hindcast row
+  try {
+    LoadScenario(f, o);
+    BOOST_FAIL("expected an error");
+  } catch (const ScenarioError& e) {
+    BOOST_TEST(std::string(e.what()).find("prices.csv:8:") != std::string::npos);
+    BOOST_TEST(std::string(e.what()).find("at or after the issue time") != std::string::npos);
+  }
+}
+
 BOOST_AUTO_TEST_SUITE_END()
