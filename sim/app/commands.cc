@@ -132,35 +132,15 @@ double ReferenceRevenue(const io::Scenario& sc, const engine::Inputs& inputs, co
   return RunWithInputs(ref, inputs).kpis.net_revenue_yuan;
 }
 
-struct CompareRow {
-  std::string name;
-  std::vector<std::string> sets;
-  RunOutcome outcome;
-  double wall_s = 0.0;
-  double reference_yuan = 0.0;  //!< optimum ending with the same stored energy
-  std::string error;
-};
 
-int RunCompare(const std::string& path, const io::LoadOptions& options, const std::string& list, const std::string& out_dir,
-               int jobs) {
-  const auto t0 = std::chrono::steady_clock::now();
+}  // namespace
+
+std::vector<CompareRow> CompareStrategies(const std::string& path, const io::LoadOptions& options,
+                                          std::vector<std::string> names, int jobs) {
   const io::Scenario base = io::LoadScenario(path, options);
   const engine::Inputs inputs = io::BuildInputs(base);  // computed once, shared read-only
-  std::vector<std::string> names;
-  if (!list.empty()) {
-    std::size_t start = 0;
-    while (start <= list.size()) {
-      const std::size_t comma = std::min(list.find(',', start), list.size());
-      if (comma > start) names.push_back(list.substr(start, comma - start));
-      start = comma + 1;
-    }
-  } else {
-    names = base.compare_strategies;
-  }
-  if (names.empty()) {
-    std::cerr << "essim compare: no strategies (give --strategies a,b,c or compare.strategies in the scenario)\n";
-    return kExitUsage;
-  }
+  if (names.empty()) names = base.compare_strategies;
+  if (names.empty()) throw std::invalid_argument("no strategies (give --strategies a,b,c or compare.strategies in the scenario)");
   if (std::find(names.begin(), names.end(), "optimal") == names.end()) names.push_back("optimal");  // the reference
   std::vector<CompareRow> rows;
   for (const auto& name : names) {
@@ -174,8 +154,7 @@ int RunCompare(const std::string& path, const io::LoadOptions& options, const st
     } else {
       const auto& rules = dispatch::RuleStrategyNames();
       if (std::find(rules.begin(), rules.end(), name) == rules.end() && name != "optimal" && name != "rolling_horizon") {
-        std::cerr << fmt::format("essim compare: unknown strategy or variant \"{}\"\n", name);
-        return kExitUsage;
+        throw std::invalid_argument(fmt::format("unknown strategy or variant \"{}\"", name));
       }
       row.sets.push_back("dispatch.strategy=" + name);
     }
@@ -209,7 +188,29 @@ int RunCompare(const std::string& path, const io::LoadOptions& options, const st
   std::vector<std::thread> pool;
   for (int t = 0; t < threads; ++t) pool.emplace_back(worker);
   for (auto& t : pool) t.join();
+  return rows;
+}
 
+namespace {
+
+int RunCompare(const std::string& path, const io::LoadOptions& options, const std::string& list, const std::string& out_dir,
+               int jobs) {
+  const auto t0 = std::chrono::steady_clock::now();
+  std::vector<std::string> names;
+  std::size_t start = 0;
+  while (start <= list.size() && !list.empty()) {
+    const std::size_t comma = std::min(list.find(',', start), list.size());
+    if (comma > start) names.push_back(list.substr(start, comma - start));
+    start = comma + 1;
+  }
+  std::vector<CompareRow> rows;
+  try {
+    rows = CompareStrategies(path, options, names, jobs);
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "essim compare: " << e.what() << "\n";
+    return kExitUsage;
+  }
+  const io::Scenario base = io::LoadScenario(path, options);  // for the output folder
   const auto ref = std::find_if(rows.begin(), rows.end(), [](const CompareRow& r) { return r.name == "optimal"; });
   if (!ref->error.empty()) {
     spdlog::error("compare: the optimal reference failed: {}", ref->error);

@@ -38,6 +38,24 @@ RunOutcome RunWithInputs(const io::Scenario& sc, const engine::Inputs& inputs, c
 RunOutcome RunScenario(const std::string& path, const io::LoadOptions& options,
                        const engine::Progress& progress = {});
 
+//! One strategy of a comparison: its run, the reference revenue (the optimum ending with at
+//! least the same stored energy) and the wall time. `error` is set if the run failed.
+struct CompareRow {
+  std::string name;
+  std::vector<std::string> sets;
+  RunOutcome outcome;
+  double wall_s = 0.0;
+  double reference_yuan = 0.0;
+  std::string error;
+  double regret_yuan() const { return reference_yuan - outcome.kpis.net_revenue_yuan; }
+};
+
+//! Runs strategy or variant names (the optimum is added if absent) on the same inputs,
+//! computed once, on `jobs` threads. Throws ScenarioError for a bad scenario or variant and
+//! std::invalid_argument for an unknown name.
+std::vector<CompareRow> CompareStrategies(const std::string& path, const io::LoadOptions& options,
+                                          std::vector<std::string> names, int jobs);
+
 //! The command line; returns the process exit code.
 int Main(int argc, char** argv);
 

@@ -105,6 +105,28 @@ BOOST_AUTO_TEST_CASE(same_scenario_same_bits) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(regret_is_never_negative_on_any_shipped_scenario) {
+  // Each scenario's own strategy, two others, and the optimum ending with the same stored
+  // energy as the reference (first 14 days of each scenario to keep the suite fast).
+  for (const auto& path : ShippedScenarios()) {
+    BOOST_TEST_CONTEXT("scenario " << path) {
+      const io::Scenario sc = io::LoadScenario(path);
+      io::LoadOptions o;
+      if (sc.axis.count * sc.axis.step_s > 14 * 86400) o.sets = {"time.duration=14 d"};
+      std::vector<std::string> names{"absorb_curtailment", "rolling_horizon"};
+      if (std::find(names.begin(), names.end(), sc.dispatch.strategy) == names.end()) names.push_back(sc.dispatch.strategy);
+      const auto rows = app::CompareStrategies(path, o, names, 2);
+      for (const auto& row : rows) {
+        BOOST_TEST_CONTEXT("strategy " << row.name) {
+          BOOST_TEST_REQUIRE(row.error.empty(), row.error);
+          BOOST_TEST(row.regret_yuan() >= -1e-6 * std::max(1.0, std::abs(row.reference_yuan)),
+                     "regret " << row.regret_yuan() << " yuan against " << row.reference_yuan);
+        }
+      }
+    }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(default_scenario_is_the_reference_case) {
   const app::RunOutcome o = app::RunScenario(std::string(ESSIM_SOURCE_DIR) + "/scenarios/jiayuguan-2025.yaml", {});
   const auto& sc = o.scenario;
