@@ -38,12 +38,26 @@ void Split(std::string_view line, std::vector<std::string_view>* fields, std::ve
   }
 }
 
-}  // namespace
+// Advances to the next non-blank, non-comment line: 1-based `row`, fields split at commas.
+bool NextRecord(const std::string& text, std::size_t* pos, int* row, std::vector<std::string_view>* fields,
+                std::vector<int>* cols) {
+  while (*pos < text.size()) {
+    std::size_t nl = text.find('\n', *pos);
+    if (nl == std::string::npos) nl = text.size();
+    std::string_view line(text.data() + *pos, nl - *pos);
+    *pos = nl + 1;
+    ++*row;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (Trim(line).empty() || line.front() == '#') continue;
+    Split(line, fields, cols);
+    return true;
+  }
+  return false;
+}
 
-std::optional<CsvTable> ReadCsvTable(const std::string& path, const std::vector<std::string>& wanted,
-                                     std::size_t required, double lo, const SourceMark& from,
-                                     const std::string& key_path, const TimeAxis& axis, SourceSet* sources,
-                                     Diagnostics* diags) {
+// The whole file, or nullopt (with a located message at the key that names it).
+std::optional<std::string> ReadFile(const std::string& path, const SourceMark& from, const std::string& key_path,
+                                    Diagnostics* diags) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     diags->Add(from, key_path, fmt::format("cannot read CSV file \"{}\": no such file or not readable", path));
@@ -51,7 +65,18 @@ std::optional<CsvTable> ReadCsvTable(const std::string& path, const std::vector<
   }
   std::stringstream ss;
   ss << in.rdbuf();
-  const std::string text = ss.str();
+  return ss.str();
+}
+
+}  // namespace
+
+std::optional<CsvTable> ReadCsvTable(const std::string& path, const std::vector<std::string>& wanted,
+                                     std::size_t required, double lo, const SourceMark& from,
+                                     const std::string& key_path, const TimeAxis& axis, SourceSet* sources,
+                                     Diagnostics* diags) {
+  const std::optional<std::string> file_text = ReadFile(path, from, key_path, diags);
+  if (!file_text) return std::nullopt;
+  const std::string& text = *file_text;
   const std::string& file = path;
   const std::size_t diags_before = diags->size();
   struct AddSourceOnError {  // register the text only when a message will quote it
@@ -79,15 +104,7 @@ std::optional<CsvTable> ReadCsvTable(const std::string& path, const std::vector<
   int time_col = -1;
   std::vector<int> col_index(wanted.size(), -1);
   std::size_t header_fields = 0;
-  while (pos < text.size()) {
-    std::size_t nl = text.find('\n', pos);
-    if (nl == std::string::npos) nl = text.size();
-    std::string_view line(text.data() + pos, nl - pos);
-    pos = nl + 1;
-    ++row;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (Trim(line).empty() || line.front() == '#') continue;
-    Split(line, &fields, &cols);
+  while (NextRecord(text, &pos, &row, &fields, &cols)) {
     if (header_fields == 0) {
       header_fields = fields.size();
       std::string names;
@@ -219,14 +236,9 @@ std::optional<Series> ReadCsvSeries(const CsvRequest& req, const TimeAxis& axis,
 std::optional<dispatch::IssuedForecasts> ReadIssuedForecasts(const std::string& path, const std::string& column,
                                                              const SourceMark& from, const std::string& key_path,
                                                              SourceSet* sources, Diagnostics* diags) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    diags->Add(from, key_path, fmt::format("cannot read CSV file \"{}\": no such file or not readable", path));
-    return std::nullopt;
-  }
-  std::stringstream ss;
-  ss << in.rdbuf();
-  const std::string text = ss.str();
+  const std::optional<std::string> file_text = ReadFile(path, from, key_path, diags);
+  if (!file_text) return std::nullopt;
+  const std::string& text = *file_text;
   const std::size_t before = diags->size();
   int errors = 0;
   auto err = [&](int row, int col, std::string msg) {
@@ -242,15 +254,7 @@ std::optional<dispatch::IssuedForecasts> ReadIssuedForecasts(const std::string& 
   std::vector<Row> rows;
   int ci = -1, ct = -1, cv = -1, row = 0;
   std::size_t header = 0, pos = 0;
-  while (pos < text.size()) {
-    std::size_t nl = text.find('\n', pos);
-    if (nl == std::string::npos) nl = text.size();
-    std::string_view line(text.data() + pos, nl - pos);
-    pos = nl + 1;
-    ++row;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (Trim(line).empty() || line.front() == '#') continue;
-    Split(line, &fields, &cols);
+  while (NextRecord(text, &pos, &row, &fields, &cols)) {
     if (header == 0) {
       header = fields.size();
       for (std::size_t i = 0; i < fields.size(); ++i) {
