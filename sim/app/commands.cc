@@ -9,6 +9,7 @@
 #include <cmath>
 #include <filesystem>
 #include <cstdio>
+#include <functional>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
@@ -22,6 +23,7 @@
 #include "sim/opt/mps.h"
 #include "sim/io/reader.h"
 #include "sim/io/schema.h"
+#include "sim/sweep/runner.h"
 
 namespace essim::app {
 namespace {
@@ -53,145 +55,6 @@ void SetupLogging(const std::string& level) {
   spdlog::set_default_logger(logger);
   spdlog::set_level(spdlog::level::from_str(level));
 }
-
-}  // namespace
-
-std::unique_ptr<dispatch::Strategy> MakeStrategy(const io::Scenario& sc) {
-  if (sc.dispatch.strategy == "optimal") {
-    return std::make_unique<dispatch::OptimalStrategy>(sc.model.station, sc.model.grid, sc.optimal);
-  }
-  if (sc.dispatch.strategy == "rolling_horizon") {
-    return std::make_unique<dispatch::RollingHorizonStrategy>(sc.model.station, sc.model.grid, sc.rolling);
-  }
-  return dispatch::MakeRuleStrategy(sc.dispatch);
-}
-
-RunOutcome RunScenario(const std::string& path, const io::LoadOptions& options, const engine::Progress& progress) {
-  const auto t0 = std::chrono::steady_clock::now();
-  io::Scenario sc = io::LoadScenario(path, options);
-  const double load_s = Since(t0);
-  const auto t1 = std::chrono::steady_clock::now();
-  io::PvDetail detail;
-  const engine::Inputs inputs = io::BuildInputs(sc, sc.pv_detail ? &detail : nullptr);
-  const double inputs_s = Since(t1);
-  spdlog::info("loaded {}: {} steps, {} phases, strategy {}", path, sc.axis.count, sc.model.station.phases.size(),
-               sc.dispatch.strategy);
-  RunOutcome o = RunWithInputs(sc, inputs, progress);
-  o.pv_detail = std::move(detail);
-  o.timings.load_s = load_s;
-  o.timings.inputs_s = inputs_s;
-  o.timings.total_s = Since(t0);
-  return o;
-}
-
-RunOutcome RunWithInputs(const io::Scenario& sc, const engine::Inputs& inputs, const engine::Progress& progress) {
-  const auto t0 = std::chrono::steady_clock::now();
-  RunOutcome o;
-  o.scenario = sc;
-  auto strategy = MakeStrategy(o.scenario);
-  o.result = engine::Run(o.scenario.model, inputs, *strategy, progress);
-  if (const auto* rh = dynamic_cast<const dispatch::RollingHorizonStrategy*>(strategy.get())) {
-    o.plan = io::PlanOutput{rh->stats(), {}, rh->used_pv_forecast_mw(), rh->used_load_forecast_mw(), rh->used_price_forecast()};
-    if (rh->stats().fallbacks > 0) {
-      spdlog::warn("rolling_horizon: {} of {} replans not solved; idle until the next", rh->stats().fallbacks, rh->stats().windows);
-    }
-  }
-  if (const auto* opt = dynamic_cast<const dispatch::OptimalStrategy*>(strategy.get())) {
-    o.plan = io::PlanOutput{opt->stats(), opt->plan_soc_mwh(), {}, {}, {}};
-    if (opt->stats().fallbacks > 0) {
-      spdlog::warn("optimal: {} of {} windows not solved ({}); those windows idle", opt->stats().fallbacks,
-                   opt->stats().windows, opt->stats().status);
-    }
-    spdlog::info("optimal: {} in {} iterations, {:.3f} s ({} path)", opt->stats().status, opt->stats().iterations,
-                 opt->stats().solve_seconds, opt->stats().linear_solver);
-  }
-  o.timings.engine_s = o.result.engine_seconds;
-  o.kpis = engine::ComputeKpis(o.result, o.scenario.model);
-  if (o.kpis.clipped_steps > 0) {
-    spdlog::info("{} setpoints clipped by station or grid limits ({:.1f} MWh)", o.kpis.clipped_steps, o.kpis.clipped_mwh);
-  }
-  if (o.kpis.import_over_limit_steps > 0) {
-    spdlog::warn("{} steps where the local load alone exceeded the import limit", o.kpis.import_over_limit_steps);
-  }
-  o.timings.total_s = Since(t0);
-  return o;
-}
-
-namespace {
-
-// The reference for a strategy: the perfect-foresight optimum constrained to end with at
-// least the stored energy the strategy ended with (as a fraction of nameplate energy), so
-// the strategy's own trajectory is feasible for it and regret ≥ 0 by optimality.
-double ReferenceRevenue(const io::Scenario& sc, const engine::Inputs& inputs, const RunOutcome& o) {
-  double nameplate = 0.0;
-  for (const auto& p : sc.model.station.phases) nameplate += p.energy_mwh;
-  io::Scenario ref = sc;
-  ref.dispatch.strategy = "optimal";
-  ref.optimal.terminal_soc = std::clamp(o.kpis.final_stored_mwh / nameplate, sc.model.station.soc_min, sc.model.station.soc_max);
-  ref.optimal.terminal_value_yuan_per_mwh.reset();
-  return RunWithInputs(ref, inputs).kpis.net_revenue_yuan;
-}
-
-
-}  // namespace
-
-std::vector<CompareRow> CompareStrategies(const std::string& path, const io::LoadOptions& options,
-                                          std::vector<std::string> names, int jobs) {
-  const io::Scenario base = io::LoadScenario(path, options);
-  const engine::Inputs inputs = io::BuildInputs(base);  // computed once, shared read-only
-  if (names.empty()) names = base.compare_strategies;
-  if (names.empty()) throw std::invalid_argument("no strategies (give --strategies a,b,c or compare.strategies in the scenario)");
-  if (std::find(names.begin(), names.end(), "optimal") == names.end()) names.push_back("optimal");  // the reference
-  std::vector<CompareRow> rows;
-  for (const auto& name : names) {
-    CompareRow row;
-    row.name = name;
-    row.sets = options.sets;
-    const auto v = std::find_if(base.compare_variants.begin(), base.compare_variants.end(),
-                                [&](const io::CompareVariant& x) { return x.name == name; });
-    if (v != base.compare_variants.end()) {
-      row.sets.insert(row.sets.end(), v->sets.begin(), v->sets.end());
-    } else {
-      const auto& rules = dispatch::RuleStrategyNames();
-      if (std::find(rules.begin(), rules.end(), name) == rules.end() && name != "optimal" && name != "rolling_horizon") {
-        throw std::invalid_argument(fmt::format("unknown strategy or variant \"{}\"", name));
-      }
-      row.sets.push_back("dispatch.strategy=" + name);
-    }
-    rows.push_back(std::move(row));
-  }
-  // Validate every variant before running any (a bad one is a usage error, nothing written).
-  std::vector<io::Scenario> scenarios;
-  for (const auto& row : rows) {
-    io::LoadOptions o = options;
-    o.sets = row.sets;
-    o.strategy.reset();
-    scenarios.push_back(io::LoadScenario(path, o));
-  }
-  std::atomic<std::size_t> next{0};
-  auto worker = [&]() {
-    for (std::size_t i = next++; i < rows.size(); i = next++) {
-      const auto s0 = std::chrono::steady_clock::now();
-      try {
-        rows[i].outcome = RunWithInputs(scenarios[i], inputs);
-        rows[i].wall_s = Since(s0);
-        rows[i].reference_yuan = rows[i].name == "optimal" ? rows[i].outcome.kpis.net_revenue_yuan
-                                                           : ReferenceRevenue(scenarios[i], inputs, rows[i].outcome);
-        continue;
-      } catch (const std::exception& e) {
-        rows[i].error = e.what();
-      }
-      rows[i].wall_s = Since(s0);
-    }
-  };
-  const int threads = std::max(1, std::min<int>(jobs, static_cast<int>(rows.size())));
-  std::vector<std::thread> pool;
-  for (int t = 0; t < threads; ++t) pool.emplace_back(worker);
-  for (auto& t : pool) t.join();
-  return rows;
-}
-
-namespace {
 
 int RunCompare(const std::string& path, const io::LoadOptions& options, const std::string& list, const std::string& out_dir,
                int jobs) {
@@ -271,6 +134,62 @@ int RunCompare(const std::string& path, const io::LoadOptions& options, const st
 
 }  // namespace
 
+namespace {
+
+// A progress line on the terminal (rewritten in place), or a line every 10 s otherwise.
+std::function<void(const sweep::SweepProgress&)> SweepProgressPrinter(std::int64_t already) {
+  const bool tty = ::isatty(STDERR_FILENO);
+  return [tty, already, last = -1e9](const sweep::SweepProgress& p) mutable {
+    const bool end = p.done == p.todo;
+    if (!tty && !end && p.elapsed_s - last < 10.0) return;
+    last = p.elapsed_s;
+    const double rate = p.elapsed_s > 0 ? p.done / p.elapsed_s : 0.0;
+    const double left = rate > 0 ? (p.todo - p.done) / rate : 0.0;
+    std::fprintf(stderr, "%scases %lld/%lld done%s, %lld failed, %.2f cases/s, %.0f s left   %s", tty ? "\r" : "",
+                 static_cast<long long>(p.done), static_cast<long long>(p.todo),
+                 already > 0 ? fmt::format(" (+{} before)", already).c_str() : "", static_cast<long long>(p.failed), rate, left,
+                 tty && !end ? "" : "\n");
+  };
+}
+
+int RunSweepCommand(const std::string& file, sweep::SweepOptions options, const std::string& shard, bool mpi, bool quiet,
+                    bool merge, const std::vector<std::string>& shard_paths) {
+  try {
+    if (!shard.empty()) options.shard = sweep::ParseShard(shard);
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "essim sweep: " << e.what() << "\n";
+    return kExitUsage;
+  }
+  if (mpi && !sweep::MpiAvailable()) {
+    std::cerr << "essim sweep: --mpi: this essim was built without MPI (configure with -DESSIM_WITH_MPI=ON)\n";
+    return kExitUsage;
+  }
+  const auto t0 = std::chrono::steady_clock::now();
+  const sweep::SweepSpec spec = sweep::LoadSweep(file);  // ScenarioError: located, exit 2
+  spdlog::info("{}: {} cases, validated in {:.2f} s", file, spec.cases.size(), Since(t0));
+  if (merge) {
+    const sweep::SweepReport r = sweep::MergeShards(spec, options, shard_paths);
+    const std::int64_t missing = r.cases - r.selected;
+    fmt::print("essim sweep-merge: {} rows read; {} of {} cases in {} ({} failed){}\n  results: {}\n", r.ran, r.selected, r.cases,
+               r.database, r.failed, missing > 0 ? fmt::format(", {} missing", missing) : "", r.csv);
+    return kExitOk;
+  }
+  if (!quiet) options.progress = SweepProgressPrinter(0);
+  int rank = 0;
+  const sweep::SweepReport r = mpi ? sweep::RunSweepMpi(spec, options, &rank) : sweep::RunSweep(spec, options);
+  if (rank != 0) return kExitOk;
+  if (!quiet) {
+    fmt::print("essim sweep: {} — {} cases{}; ran {}, failed {}, already done {}; {} input sets built; {:.2f} s ({:.2f} cases/s)\n",
+               spec.name, r.cases,
+               options.shard ? fmt::format(", shard {}/{} has {}", options.shard->first, options.shard->second, r.selected) : "",
+               r.ran, r.failed, r.skipped, r.inputs_built, r.wall_s, r.wall_s > 0 ? r.ran / r.wall_s : 0.0);
+    fmt::print("  database: {}{}\n", r.database, r.csv.empty() ? "" : "\n  results: " + r.csv);
+  }
+  return r.failed > 0 ? kExitFailure : kExitOk;
+}
+
+}  // namespace
+
 int Main(int argc, char** argv) {
   CLI::App cli{"essim: grid-side battery storage beside PV, simulated from a scenario file"};
   cli.require_subcommand(1);
@@ -296,7 +215,9 @@ int Main(int argc, char** argv) {
   validate->add_option("--set", sets, "override a key, repeatable: KEY=VALUE")->allow_extra_args(false);
   validate->add_option("--strategy", strategy, "dispatch strategy");
 
+  bool sweep_reference = false;
   auto* reference = cli.add_subcommand("reference", "print the scenario key reference (Markdown)");
+  reference->add_flag("--sweep", sweep_reference, "the sweep-file reference instead");
 
   std::string strategies_list;
   int jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -306,6 +227,25 @@ int Main(int argc, char** argv) {
   compare->add_option("--set", sets, "override a key, repeatable: KEY=VALUE")->allow_extra_args(false);
   compare->add_option("--out", out_dir, "output folder (default: output.dir + \"-compare\")");
   compare->add_option("--jobs", jobs, "parallel runs (default: all cores)")->check(CLI::PositiveNumber);
+
+  sweep::SweepOptions sweep_options;
+  sweep_options.jobs = jobs;
+  std::string shard;
+  bool mpi = false;
+  auto* sweep_cmd = cli.add_subcommand("sweep", "run every case of a sweep file into a SQLite database and results.csv");
+  sweep_cmd->add_option("sweep", scenario, "sweep YAML file")->required();
+  sweep_cmd->add_option("--jobs", sweep_options.jobs, "parallel cases (default: all cores)")->check(CLI::PositiveNumber);
+  sweep_cmd->add_option("--shard", shard, "run only slice I of N (0 <= I < N): cases with index % N == I, into shards/");
+  sweep_cmd->add_flag("--resume", sweep_options.resume, "run only the cases the database does not hold yet");
+  sweep_cmd->add_flag("--overwrite", sweep_options.overwrite, "delete an existing database of this sweep and start again");
+  sweep_cmd->add_option("--out", sweep_options.out_dir, "output folder (overrides the sweep file's `output`)");
+  sweep_cmd->add_flag("--mpi", mpi, "distribute cases across MPI ranks (run under mpirun; needs -DESSIM_WITH_MPI=ON)");
+  sweep_cmd->add_flag("--quiet", quiet, "no progress or summary lines");
+  std::vector<std::string> shard_paths;
+  auto* merge_cmd = cli.add_subcommand("sweep-merge", "join shard databases into the sweep's database and results.csv");
+  merge_cmd->add_option("sweep", scenario, "sweep YAML file")->required();
+  merge_cmd->add_option("shards", shard_paths, "shard databases (default: every shards/*.sqlite in the output folder)");
+  merge_cmd->add_option("--out", sweep_options.out_dir, "output folder (overrides the sweep file's `output`)");
 
   std::string mps_out;
   auto* export_lp = cli.add_subcommand("export-lp", "write the LP/QP that strategy `optimal` solves as free MPS");
@@ -322,7 +262,7 @@ int Main(int argc, char** argv) {
   SetupLogging(log_level);
 
   if (reference->parsed()) {
-    fmt::print("{}", io::SectionsMarkdown(io::ScenarioSections()));
+    fmt::print("{}", io::SectionsMarkdown(sweep_reference ? sweep::SweepSections() : io::ScenarioSections()));
     return kExitOk;
   }
 
@@ -332,6 +272,8 @@ int Main(int argc, char** argv) {
 
   try {
     if (compare->parsed()) return RunCompare(scenario, options, strategies_list, out_dir, jobs);
+    if (sweep_cmd->parsed()) return RunSweepCommand(scenario, sweep_options, shard, mpi, quiet, false, {});
+    if (merge_cmd->parsed()) return RunSweepCommand(scenario, sweep_options, "", false, quiet, true, shard_paths);
     if (export_lp->parsed()) {
       const io::Scenario sc = io::LoadScenario(scenario, options);
       const engine::Inputs in = io::BuildInputs(sc);

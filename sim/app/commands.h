@@ -1,15 +1,7 @@
-// The `essim` command line: run, validate, reference.
+// The `essim` command line: run, validate, reference, export-lp, compare, sweep, sweep-merge.
 #pragma once
 
-#include <memory>
-#include <optional>
-#include <string>
-#include <vector>
-
-#include "sim/engine/engine.h"
-#include "sim/engine/kpi.h"
-#include "sim/io/output.h"
-#include "sim/io/scenario.h"
+#include "sim/app/run.h"
 
 namespace essim::app {
 
@@ -17,44 +9,6 @@ namespace essim::app {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;
 inline constexpr int kExitUsage = 2;
-
-//! Everything a run produced.
-struct RunOutcome {
-  io::Scenario scenario;
-  engine::RunResult result;
-  engine::Kpis kpis;
-  io::Timings timings;
-  io::PvDetail pv_detail;  //!< filled when the scenario asks for PV detail
-  std::optional<io::PlanOutput> plan;  //!< filled by optimizing strategies
-};
-
-//! The strategy a scenario names (rule-based or optimal).
-std::unique_ptr<dispatch::Strategy> MakeStrategy(const io::Scenario& sc);
-
-//! Runs a loaded scenario's strategy on given inputs and computes KPIs (no files).
-RunOutcome RunWithInputs(const io::Scenario& sc, const engine::Inputs& inputs, const engine::Progress& progress = {});
-
-//! Loads, builds inputs, runs the scenario's strategy and computes KPIs (no files).
-RunOutcome RunScenario(const std::string& path, const io::LoadOptions& options,
-                       const engine::Progress& progress = {});
-
-//! One strategy of a comparison: its run, the reference revenue (the optimum ending with at
-//! least the same stored energy) and the wall time. `error` is set if the run failed.
-struct CompareRow {
-  std::string name;
-  std::vector<std::string> sets;
-  RunOutcome outcome;
-  double wall_s = 0.0;
-  double reference_yuan = 0.0;
-  std::string error;
-  double regret_yuan() const { return reference_yuan - outcome.kpis.net_revenue_yuan; }
-};
-
-//! Runs strategy or variant names (the optimum is added if absent) on the same inputs,
-//! computed once, on `jobs` threads. Throws ScenarioError for a bad scenario or variant and
-//! std::invalid_argument for an unknown name.
-std::vector<CompareRow> CompareStrategies(const std::string& path, const io::LoadOptions& options,
-                                          std::vector<std::string> names, int jobs);
 
 //! The command line; returns the process exit code.
 int Main(int argc, char** argv);

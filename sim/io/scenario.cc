@@ -436,17 +436,31 @@ void ReadPlants(const MapReader& pr, Scenario* sc, Diagnostics* d) {
 
 }  // namespace
 
-Scenario LoadScenario(const std::string& path, const LoadOptions& options) {
-  SourceSet sources;
+ScenarioDocument LoadScenarioDocument(const std::string& path) {
+  ScenarioDocument out;
+  out.path = path;
   Diagnostics d;
-  std::optional<Node> doc = LoadDocument(path, &sources, &d);
-  if (!doc) {
-    d.ThrowIfAny(sources);
-    throw ScenarioError({}, "cannot load " + path);
-  }
+  std::optional<Node> doc = LoadDocument(path, &out.sources, &d);
+  d.ThrowIfAny(out.sources);
+  if (!doc) throw ScenarioError({}, "cannot load " + path);
+  out.root = std::move(*doc);
+  return out;
+}
+
+Scenario LoadScenario(const std::string& path, const LoadOptions& options) {
+  return ReadScenario(LoadScenarioDocument(path), options);
+}
+
+Scenario ReadScenario(const ScenarioDocument& document, const LoadOptions& options, Node* merged) {
+  const std::string& path = document.path;
+  SourceSet sources = document.sources;
+  Diagnostics d;
+  std::optional<Node> doc = document.root;
+  for (const auto& m : options.marked_sets) SetAtPath(&*doc, m.key, m.key_mark, m.value, &d);
   int ordinal = 0;
   for (const auto& s : options.sets) ApplySet(&*doc, s, ++ordinal, &sources, &d);
   if (options.strategy) ApplySet(&*doc, "dispatch.strategy=" + *options.strategy, ++ordinal, &sources, &d);
+  if (merged) *merged = *doc;
 
   Scenario sc;
   sc.file = path;

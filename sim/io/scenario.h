@@ -8,6 +8,7 @@
 
 #include "sim/core/error.h"
 #include "sim/core/time.h"
+#include "sim/io/tree.h"
 #include "sim/dispatch/optimal.h"
 #include "sim/dispatch/rules.h"
 #include "sim/engine/engine.h"
@@ -87,11 +88,35 @@ struct Scenario {
   std::vector<CompareVariant> compare_variants;
 };
 
+//! An override located in a file of its own (a sweep file): key and value keep their marks.
+struct MarkedSet {
+  std::string key;   //!< dotted path, as for --set
+  SourceMark key_mark;
+  Node value;
+};
+
 //! Options applied on top of the file.
 struct LoadOptions {
   std::vector<std::string> sets;       //!< "KEY=VALUE" overrides, in order
   std::optional<std::string> strategy; //!< --strategy NAME (same as --set dispatch.strategy=NAME)
+  std::vector<MarkedSet> marked_sets;  //!< applied before `sets`
 };
+
+//! A scenario file loaded and merged with what it extends, not yet validated: load it once
+//! and read many variants of it (sweeps).
+struct ScenarioDocument {
+  std::string path;
+  Node root;
+  SourceSet sources;  //!< texts for located messages (add others, e.g. a sweep file)
+};
+
+//! Loads a scenario file and what it extends; throws ScenarioError for YAML problems.
+ScenarioDocument LoadScenarioDocument(const std::string& path);
+
+//! Applies the options' overrides to a copy of the document, validates it and reads the
+//! scenario; throws ScenarioError listing every problem. With `merged`, the tree after the
+//! overrides is kept there.
+Scenario ReadScenario(const ScenarioDocument& doc, const LoadOptions& options = {}, Node* merged = nullptr);
 
 //! Loads and validates a scenario; throws ScenarioError listing every problem.
 Scenario LoadScenario(const std::string& path, const LoadOptions& options = {});

@@ -195,7 +195,6 @@ void ApplySet(Node* root, const std::string& assignment, int ordinal, SourceSet*
   }
   const std::string key = assignment.substr(0, eq);
   const std::string value = assignment.substr(eq + 1);
-  const SourceMark key_mark{file, 1, 1};
 
   // Parse the value as YAML so lists and mappings can be given too.
   Node value_node;
@@ -208,12 +207,17 @@ void ApplySet(Node* root, const std::string& assignment, int ordinal, SourceSet*
     diags->Add(SourceMark{file, 1, static_cast<int>(eq) + 2 + e.mark.column}, key, fmt::format("invalid YAML value: {}", e.msg));
     return;
   }
+  SetAtPath(root, key, SourceMark{file, 1, 1}, std::move(value_node), diags);
+}
 
+void SetAtPath(Node* root, const std::string& key, const SourceMark& key_mark, Node value_node, Diagnostics* diags) {
+  const std::string& file = key_mark.file;
   // Walk the path: name(.name)*, each optionally followed by [index] or [name].
   Node* cur = root;
   std::string path;
   std::size_t p = 0;
-  auto fail = [&](std::size_t col, std::string msg) { diags->Add(SourceMark{file, 1, static_cast<int>(col) + 1}, path, std::move(msg)); };
+  auto at = [&](std::size_t col) { return SourceMark{file, key_mark.line, key_mark.column + static_cast<int>(col)}; };
+  auto fail = [&](std::size_t col, std::string msg) { diags->Add(at(col), path, std::move(msg)); };
   while (p < key.size()) {
     std::size_t end = key.find_first_of(".[", p);
     if (end == std::string::npos) end = key.size();
@@ -226,9 +230,9 @@ void ApplySet(Node* root, const std::string& assignment, int ordinal, SourceSet*
     }
     Node* next = cur->Find(name);
     if (!next) {
-      cur->entries.push_back(MapEntry{name, SourceMark{file, 1, static_cast<int>(p) + 1}, Node{}});
+      cur->entries.push_back(MapEntry{name, at(p), Node{}});
       next = &cur->entries.back().value;
-      next->mark = SourceMark{file, 1, static_cast<int>(p) + 1};
+      next->mark = at(p);
     }
     cur = next;
     p = end;
@@ -271,14 +275,13 @@ void ApplySet(Node* root, const std::string& assignment, int ordinal, SourceSet*
       if (p == key.size()) return fail(p, fmt::format("expected a key name after \".\" in \"{}\"", key));
     }
   }
-  (void)key_mark;
   *cur = value_node;
   // "--set time.duration=..." replaces an `end` from the file, as an overlay would.
   const std::size_t dot = key.find('.');
   if (dot != std::string::npos && key.find_first_of(".[", dot + 1) == std::string::npos) {
     MapEntry leaf;
     leaf.key = key.substr(dot + 1);
-    leaf.value = value_node;
+    leaf.value = std::move(value_node);
     MapEntry section;
     section.key = key.substr(0, dot);
     section.value.kind = Node::Kind::kMap;
@@ -288,6 +291,62 @@ void ApplySet(Node* root, const std::string& assignment, int ordinal, SourceSet*
     overlay.entries.push_back(std::move(section));
     DropReplacedAlternatives(root, overlay);
   }
+}
+
+namespace {
+
+void AppendCanonical(const Node& n, std::string* out) {
+  switch (n.kind) {
+    case Node::Kind::kNull:
+      *out += "~";
+      break;
+    case Node::Kind::kScalar: {
+      // Quote only when needed so plain values read as written ("500 MW").
+      const bool plain = !n.scalar.empty() && n.scalar.find_first_of(",:[]{}\"'#&*!|>%@`\n") == std::string::npos &&
+                         n.scalar.front() != ' ' && n.scalar.back() != ' ' && n.scalar.front() != '-';
+      if (plain) {
+        *out += n.scalar;
+      } else {
+        *out += '"';
+        for (char c : n.scalar) {
+          if (c == '"' || c == '\\') *out += '\\';
+          if (c == '\n') {
+            *out += "\\n";
+            continue;
+          }
+          *out += c;
+        }
+        *out += '"';
+      }
+      break;
+    }
+    case Node::Kind::kSequence:
+      *out += '[';
+      for (std::size_t i = 0; i < n.items.size(); ++i) {
+        if (i) *out += ", ";
+        AppendCanonical(n.items[i], out);
+      }
+      *out += ']';
+      break;
+    case Node::Kind::kMap:
+      *out += '{';
+      for (std::size_t i = 0; i < n.entries.size(); ++i) {
+        if (i) *out += ", ";
+        *out += n.entries[i].key;
+        *out += ": ";
+        AppendCanonical(n.entries[i].value, out);
+      }
+      *out += '}';
+      break;
+  }
+}
+
+}  // namespace
+
+std::string CanonicalText(const Node& node) {
+  std::string out;
+  AppendCanonical(node, &out);
+  return out;
 }
 
 }  // namespace essim::io

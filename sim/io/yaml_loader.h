@@ -26,4 +26,11 @@ Node DeepMerge(const Node& base, const Node& overlay);
 void ApplySet(Node* root, const std::string& assignment, int ordinal, SourceSet* sources,
               Diagnostics* diags);
 
+//! Sets the value at a dotted KEY (as ApplySet) to a parsed node; problems with the key are
+//! reported at `key_mark` plus the column of the offending part.
+void SetAtPath(Node* root, const std::string& key, const SourceMark& key_mark, Node value, Diagnostics* diags);
+
+//! One-line flow-style YAML of a node (marks dropped): equal trees give equal text.
+std::string CanonicalText(const Node& node);
+
 }  // namespace essim::io

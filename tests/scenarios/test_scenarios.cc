@@ -8,7 +8,7 @@
 #include <cstring>
 #include <filesystem>
 
-#include "sim/app/commands.h"
+#include "sim/app/run.h"
 #include "tests/tolerances.h"
 
 using namespace essim;
