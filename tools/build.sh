@@ -4,6 +4,7 @@
 #   tools/build.sh run [ARGS...]   build, then run the default scenario (or essim ARGS)
 #   tools/build.sh test            build, then run the whole test suite through CTest
 #   tools/build.sh bench           build, then run the benchmarks (figures, not tests)
+#                                  (also: tools/bench_lp.py, tools/bench_sweep.sh)
 #   tools/build.sh asan            build with ASan/UBSan into build-asan/ and run the tests
 #
 # Missing Debian packages are installed with apt-get when run as root; otherwise the
@@ -15,8 +16,8 @@ mode="${1:-run}"
 shift || true
 
 packages=(cmake make g++ libeigen3-dev libyaml-cpp-dev libspdlog-dev libfmt-dev libboost-test-dev
-          libcli11-dev nlohmann-json3-dev coinor-clp glpk-utils python3-numpy python3-pandas python3-matplotlib
-          python3-scipy)
+          libcli11-dev nlohmann-json3-dev libsqlite3-dev libopenmpi-dev openmpi-bin coinor-clp glpk-utils
+          python3-numpy python3-pandas python3-matplotlib python3-scipy)
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
@@ -38,10 +39,11 @@ fi
 
 jobs="$(nproc 2>/dev/null || echo 2)"
 build_dir=build
-cmake_args=(-DCMAKE_BUILD_TYPE=Release -DESSIM_WERROR=ON)
+cmake_args=(-DCMAKE_BUILD_TYPE=Release -DESSIM_WERROR=ON -DESSIM_WITH_MPI=ON)
 if [[ "$mode" == asan ]]; then
+  # Without MPI: OpenMPI's own allocations would read as leaks (the MPI test is skipped).
   build_dir=build-asan
-  cmake_args=(-DCMAKE_BUILD_TYPE=Debug -DESSIM_SANITIZE=ON -DESSIM_WERROR=ON)
+  cmake_args=(-DCMAKE_BUILD_TYPE=Debug -DESSIM_SANITIZE=ON -DESSIM_WERROR=ON -DESSIM_WITH_MPI=OFF)
 fi
 cmake -S . -B "$build_dir" "${cmake_args[@]}" > /dev/null
 cmake --build "$build_dir" -j "$jobs"

@@ -7,11 +7,16 @@ essim="${1:-build/essim}"
 ref="$(mktemp)"
 out="$(mktemp)"
 trap 'rm -f "$ref" "$out"' EXIT
+sref="$(mktemp)"
+trap 'rm -f "$ref" "$out" "$sref"' EXIT
 "$essim" reference > "$ref"
-awk -v ref="$ref" '
+"$essim" reference --sweep > "$sref"
+awk -v ref="$ref" -v sref="$sref" '
   /<!-- BEGIN SCENARIO REFERENCE/ { print; while ((getline line < ref) > 0) print line; skip = 1; next }
   /<!-- END SCENARIO REFERENCE/ { skip = 0 }
+  /<!-- BEGIN SWEEP REFERENCE/ { print; while ((getline line < sref) > 0) print line; skip = 1; next }
+  /<!-- END SWEEP REFERENCE/ { skip = 0 }
   !skip { print }
 ' README.md > "$out"
 cp "$out" README.md
-echo "README.md scenario reference updated"
+echo "README.md scenario and sweep references updated"

@@ -706,7 +706,7 @@ std::optional<pv::Weather> ReadWeatherCsv(const Scenario& sc, const pv::SunTerms
 
 }  // namespace
 
-engine::Inputs BuildInputs(const Scenario& sc, PvDetail* detail) {
+engine::Inputs BuildInputs(const Scenario& sc, PvDetail* detail, const Series* known_pv_mw) {
   SourceSet sources;
   Diagnostics d;
   engine::Inputs in;
@@ -724,7 +724,9 @@ engine::Inputs BuildInputs(const Scenario& sc, PvDetail* detail) {
     return Series::Zero(n);
   };
   const double inf = std::numeric_limits<double>::infinity();
-  if (sc.pv_plants) {
+  if (known_pv_mw && !detail) {
+    in.pv_mw = *known_pv_mw;
+  } else if (sc.pv_plants) {
     const pv::SpaSite site{sc.latitude_deg, sc.longitude_deg, sc.altitude_m, pv::AltitudeToPressure(sc.altitude_m) / 100.0,
                            12.0, 0.5667};
     pv::SunTerms sun = pv::ComputeSunTerms(sc.axis, sc.weather.sun_at, site);

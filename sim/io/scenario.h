@@ -123,6 +123,8 @@ Scenario LoadScenario(const std::string& path, const LoadOptions& options = {});
 
 //! Builds the run's input series (reads CSVs, runs the PV fleet on its weather); throws
 //! ScenarioError for bad files. With `detail`, weather-driven PV detail is kept there.
-engine::Inputs BuildInputs(const Scenario& scenario, PvDetail* detail = nullptr);
+//! `known_pv_mw`: the PV series already computed for a scenario with the same time, site,
+//! weather and pv sections (sweeps share it), used instead of computing it again.
+engine::Inputs BuildInputs(const Scenario& scenario, PvDetail* detail = nullptr, const Series* known_pv_mw = nullptr);
 
 }  // namespace essim::io

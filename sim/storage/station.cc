@@ -134,7 +134,11 @@ StepLosses Station::Apply(double charge_mw, double discharge_mw, const std::vect
   const double eta_c = config_.eta_charge, eta_d = config_.eta_discharge;
   const std::size_t np = phases_.size();
   double standby = 0.0;
-  std::vector<double> cap_c(np), cap_d(np), w_c(np, 0.0), w_d(np, 0.0), share_c, share_d;
+  std::vector<double>&cap_c = cap_c_, &cap_d = cap_d_, &w_c = w_c_, &w_d = w_d_, &share_c = share_c_, &share_d = share_d_;
+  cap_c.assign(np, 0.0);
+  cap_d.assign(np, 0.0);
+  w_c.assign(np, 0.0);
+  w_d.assign(np, 0.0);
   for (std::size_t i = 0; i < np; ++i) {
     const PhaseState& ph = phases_[i];
     standby += ph.standby_mw;

@@ -105,6 +105,8 @@ class Station {
   double last_net_mw_ = 0.0;
   double power_in_service_mw_ = 0.0;
   double aux_mw_ = 0.0;
+  // Per-step scratch of Apply (kept to avoid allocating at every step).
+  std::vector<double> cap_c_, cap_d_, w_c_, w_d_, share_c_, share_d_;
 };
 
 }  // namespace essim::storage

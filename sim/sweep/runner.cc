@@ -25,11 +25,16 @@ double Since(std::chrono::steady_clock::time_point t0) {
 }
 
 // Inputs shared by cases with the same inputs key: built once by the first case that needs
-// them, dropped when the last case that needs them has started.
+// them, dropped when the last case that needs them has started. The PV series, the costly
+// part, is shared one level further: by every input set with the same time, site, weather
+// and PV (e.g. cases that differ only in the export limit).
 class InputsCache {
  public:
   InputsCache(const SweepSpec& spec, const std::vector<const Case*>& todo) : spec_(spec) {
-    for (const Case* c : todo) ++entries_[spec.inputs_keys[c->index]].remaining;
+    for (const Case* c : todo) {
+      Entry& e = entries_[spec.inputs_keys[c->index]];
+      if (e.remaining++ == 0) ++pv_[spec.pv_keys[c->index]].remaining;
+    }
   }
   struct Lease {
     std::shared_ptr<const engine::Inputs> inputs;
@@ -43,8 +48,9 @@ class InputsCache {
     {
       std::lock_guard lock(mu_);
       Entry& e = entries_[key];
-      if (!e.future.valid()) {
+      if (!e.future.valid() && !e.started) {
         e.future = mine.get_future().share();
+        e.started = true;
         build = true;
         ++built_;
       }
@@ -53,7 +59,7 @@ class InputsCache {
     }
     if (build) {
       try {
-        mine.set_value(std::make_shared<const engine::Inputs>(io::BuildInputs(spec_.scenarios[c.index])));
+        mine.set_value(Build(c));
       } catch (...) {
         mine.set_exception(std::current_exception());
       }
@@ -67,13 +73,53 @@ class InputsCache {
   std::int64_t built() const { return built_; }
 
  private:
+  using PvFuture = std::shared_future<std::shared_ptr<const Series>>;
   struct Entry {
     std::shared_future<std::shared_ptr<const engine::Inputs>> future;
     std::int64_t remaining = 0;
+    bool started = false;
   };
+  struct PvEntry {
+    PvFuture future;
+    std::int64_t remaining = 0;  // input sets still to be built on this PV
+    bool started = false;
+  };
+
+  std::shared_ptr<const engine::Inputs> Build(const Case& c) {
+    const std::string& key = spec_.pv_keys[c.index];
+    PvFuture f;
+    std::promise<std::shared_ptr<const Series>> mine;
+    bool build = false;
+    {
+      std::lock_guard lock(mu_);
+      PvEntry& e = pv_[key];
+      if (!e.started) {
+        e.future = mine.get_future().share();
+        e.started = true;
+        build = true;
+      }
+      f = e.future;
+      if (--e.remaining == 0) e.future = {};
+    }
+    const io::Scenario& sc = spec_.scenarios[c.index];
+    if (build) {
+      try {
+        auto inputs = std::make_shared<const engine::Inputs>(io::BuildInputs(sc));
+        mine.set_value(std::shared_ptr<const Series>(inputs, &inputs->pv_mw));  // aliases the inputs
+        return inputs;
+      } catch (...) {
+        mine.set_exception(std::current_exception());
+        throw;
+      }
+    }
+    const std::shared_ptr<const Series> pv = f.get();
+    return std::make_shared<const engine::Inputs>(io::BuildInputs(sc, nullptr, pv.get()));
+  }
+
   const SweepSpec& spec_;
   std::mutex mu_;
   std::map<std::string, Entry> entries_;
+  std::map<std::string, PvEntry> pv_;
   std::int64_t built_ = 0;
 };
 
@@ -152,6 +198,7 @@ SweepReport RunSweep(const SweepSpec& spec, const SweepOptions& options) {
   progress.todo = static_cast<std::int64_t>(todo.size());
   std::atomic<std::size_t> next{0};
   std::exception_ptr store_error;
+  double insert_s = 0.0;
   auto worker = [&]() {
     for (std::size_t i = next++; i < todo.size(); i = next++) {
       const Case& c = *todo[i];
@@ -160,7 +207,9 @@ SweepReport RunSweep(const SweepSpec& spec, const SweepOptions& options) {
       std::lock_guard lock(mu);
       if (store_error) return;
       try {
+        const auto ti = std::chrono::steady_clock::now();
         store.Insert(c, r);
+        insert_s += Since(ti);
       } catch (...) {
         store_error = std::current_exception();
         next = todo.size();
@@ -185,6 +234,7 @@ SweepReport RunSweep(const SweepSpec& spec, const SweepOptions& options) {
   report.ran = progress.done;
   report.failed = progress.failed;
   report.inputs_built = cache.built();
+  spdlog::debug("sweep: {:.3f} s writing the database (under the lock)", insert_s);
   if (!options.shard) {
     report.csv = (fs::path(out_dir) / "results.csv").string();
     store.ExportCsv(report.csv);

@@ -41,7 +41,7 @@ std::vector<io::Section> Build() {
                }});
   s.push_back({"random", "Seeded random samples: `samples` points, each drawing every parameter independently from its range.",
                {
-                   {.name = "samples", .type = FT::kInteger, .required = true, .doc = "number of samples", .lo = 1, .hi = 1e7},
+                   {.name = "samples", .type = FT::kInteger, .required = true, .doc = "number of samples (a sample equal to an earlier one, possible with `integer`, is dropped)", .lo = 1, .hi = 1e7},
                    {.name = "seed", .type = FT::kInteger, .default_text = "1", .doc = "random seed (same seed, same samples)", .lo = 0, .hi = 9007199254740992.0},
                    {.name = "parameters", .type = FT::kSection, .required = true, .doc = "`{KEY: {from, to, distribution, integer}, ...}`"},
                }});
@@ -201,6 +201,7 @@ void ReadRandom(const io::MapReader& top, std::vector<Axis>* axes, io::Diagnosti
   // same samples on every platform (essim's own generator).
   Rng rng(static_cast<std::uint64_t>(*seed), 0x5eed);
   Axis axis;
+  std::set<std::string> drawn;  // a repeated sample (likely with `integer`) is dropped
   for (std::int64_t s = 0; s < static_cast<std::int64_t>(*samples); ++s) {
     std::vector<Param> alt;
     for (const auto& r : ranges) {
@@ -211,7 +212,7 @@ void ReadRandom(const io::MapReader& top, std::vector<Axis>* axes, io::Diagnosti
         v = std::clamp(std::round(v), std::ceil(r.lo), std::floor(r.hi));
         num = fmt::format("{}", static_cast<std::int64_t>(v));
       } else {
-        num = fmt::format("{:.6g}", v);
+        num = fmt::format("{:.10g}", v);
       }
       io::Node value;
       value.kind = io::Node::Kind::kScalar;
@@ -219,7 +220,9 @@ void ReadRandom(const io::MapReader& top, std::vector<Axis>* axes, io::Diagnosti
       value.mark = r.entry->value.mark;
       alt.push_back(MakeParam(*r.entry, std::move(value)));
     }
-    axis.push_back(std::move(alt));
+    std::string key;
+    for (const auto& p : alt) key += p.text + "\n";
+    if (drawn.insert(key).second) axis.push_back(std::move(alt));
   }
   axes->push_back(std::move(axis));
 }
@@ -271,9 +274,9 @@ ParamColumn ClassifyColumn(const std::string& key, const std::vector<const io::N
   return col;
 }
 
-std::string InputsKey(const io::Node& merged) {
+std::string SectionsKey(const io::Node& merged, std::initializer_list<const char*> sections) {
   std::string key;
-  for (const char* section : {"time", "site", "weather", "pv", "load", "grid", "market"}) {
+  for (const char* section : sections) {
     key += section;
     key += '=';
     if (const io::Node* n = merged.Find(section)) key += io::CanonicalText(*n);
@@ -442,11 +445,13 @@ SweepSpec LoadSweep(const std::string& path) {
   io::Diagnostics cd;
   spec.scenarios.reserve(spec.cases.size());
   spec.inputs_keys.reserve(spec.cases.size());
+  spec.pv_keys.reserve(spec.cases.size());
   for (const auto& c : spec.cases) {
     io::Node merged;
     try {
       spec.scenarios.push_back(io::ReadScenario(spec.base, CaseOptions(spec, c), &merged));
-      spec.inputs_keys.push_back(InputsKey(merged));
+      spec.inputs_keys.push_back(SectionsKey(merged, {"time", "site", "weather", "pv", "load", "grid", "market"}));
+      spec.pv_keys.push_back(SectionsKey(merged, {"time", "site", "weather", "pv"}));
     } catch (const ScenarioError& e) {
       for (const auto& g : e.diagnostics()) {
         if (reported.emplace(g.mark.file, g.mark.line, g.mark.column, g.key_path, g.message).second) {

@@ -53,6 +53,8 @@ struct SweepSpec {
   //! Per case: the canonical text of the sections that determine its input series (time,
   //! site, weather, pv, load, grid, market). Cases with equal keys share one set of inputs.
   std::vector<std::string> inputs_keys;
+  //! Per case: the same for the PV series alone (time, site, weather, pv).
+  std::vector<std::string> pv_keys;
 };
 
 //! Loads a sweep file, expands it and validates every case against the base scenario;

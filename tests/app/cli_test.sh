@@ -81,6 +81,9 @@ check "nothing written for a bad compare" test ! -e "$tmp/cmp2"
 "$ESSIM" reference > "$tmp/ref.md"
 sed -n '/<!-- BEGIN SCENARIO REFERENCE/,/<!-- END SCENARIO REFERENCE/p' README.md | sed '1d;$d' > "$tmp/readme-ref.md"
 check "README scenario reference is current (regenerate: tools/update_readme_reference.sh)" diff -q "$tmp/ref.md" "$tmp/readme-ref.md"
+"$ESSIM" reference --sweep > "$tmp/sref.md"
+sed -n '/<!-- BEGIN SWEEP REFERENCE/,/<!-- END SWEEP REFERENCE/p' README.md | sed '1d;$d' > "$tmp/readme-sref.md"
+check "README sweep reference is current (regenerate: tools/update_readme_reference.sh)" diff -q "$tmp/sref.md" "$tmp/readme-sref.md"
 
 echo "cli: $passes passed, $fails failed"
 test "$fails" -eq 0
