@@ -38,7 +38,9 @@ void RunInto(const ModelConfig& model, const Inputs& in, dispatch::Strategy& str
   for (auto* s : {&r.curtailed_mw, &r.aux_mw, &r.setpoint_mw, &r.charge_mw, &r.discharge_mw,
                   &r.export_mw, &r.import_mw, &r.soc_mwh, &r.charge_loss_mw,
                   &r.discharge_loss_mw, &r.self_discharge_loss_mw, &r.station_loss_mw,
-                  &r.commissioned_mwh, &r.standby_mw}) {
+                  &r.commissioned_mwh, &r.standby_mw, &r.loss_pcs_mw, &r.loss_battery_mw, &r.loss_skid_tx_mw,
+                  &r.loss_main_tx_mw, &r.aux_load_mw, &r.loss_fade_mw, &r.temp_air_c, &r.available_mw,
+                  &r.outage_lost_discharge_mw, &r.outage_lost_charge_mw}) {
     s->resize(n);
   }
   r.phase_names.clear();
@@ -53,6 +55,8 @@ void RunInto(const ModelConfig& model, const Inputs& in, dispatch::Strategy& str
   r.export_limit_mw = in.export_limit_mw;
   r.import_limit_mw = in.import_limit_mw;
   r.phase_soc_mwh.resize(n, static_cast<Eigen::Index>(np));
+  r.phase_capacity_mwh.resize(n, static_cast<Eigen::Index>(np));
+  const bool has_temp = in.temp_air_c.size() == n;
   for (const auto& p : model.station.phases) r.phase_names.push_back(p.name);
   r.phase_seconds_in_service.assign(np, 0);
 
@@ -76,7 +80,8 @@ void RunInto(const ModelConfig& model, const Inputs& in, dispatch::Strategy& str
         month = axis.LocalMonth(k);
       }
     }
-    const storage::StepLimits lim = station.BeginStep(k);
+    const double temp_c = has_temp ? in.temp_air_c[k] : 20.0;
+    const storage::StepLimits lim = station.BeginStep(k, temp_c);
     // Phases in service at the start hold the initial energy; later ones are commissioned.
     if (k == 0) r.initial_stored_mwh = lim.commissioned_mwh;
 
@@ -100,7 +105,7 @@ void RunInto(const ModelConfig& model, const Inputs& in, dispatch::Strategy& str
       r.phase_seconds_in_service[i] += axis.step_s;
       const double e = station.phase_available_mwh(i);
       stored_after_sd += e;
-      const double floor = model.station.soc_min * model.station.phases[i].energy_mwh;
+      const double floor = model.station.soc_min * station.phase_capacity_mwh(i);
       dischargeable += std::max(0.0, e - floor) * eta_d;
     }
     obs.stored_mwh = stored_after_sd;
@@ -137,6 +142,21 @@ void RunInto(const ModelConfig& model, const Inputs& in, dispatch::Strategy& str
     r.discharge_mw[k] = f.discharge_mw;
     r.export_mw[k] = f.export_mw;
     r.import_mw[k] = f.import_mw;
+    r.loss_pcs_mw[k] = loss.chain.pcs;
+    r.loss_battery_mw[k] = loss.chain.battery;
+    r.loss_skid_tx_mw[k] = loss.chain.skid + lim.skid_no_load_mw;
+    r.loss_main_tx_mw[k] = loss.chain.main + lim.main_no_load_mw;
+    r.aux_load_mw[k] = lim.aux_load_mw;
+    r.loss_fade_mw[k] = loss.fade_mw;
+    r.temp_air_c[k] = temp_c;
+    r.available_mw[k] = lim.available_mw;
+    // What outages prevented (first order: the setpoint against the limits with and without them).
+    r.outage_lost_discharge_mw[k] = setpoint > 0.0 ? std::max(0.0, std::min(setpoint, lim.discharge_max_full_mw) -
+                                                                  std::max(f.discharge_mw, std::min(setpoint, lim.discharge_max_mw)))
+                                                   : 0.0;
+    r.outage_lost_charge_mw[k] = setpoint < 0.0 ? std::max(0.0, std::min(-setpoint, lim.charge_max_full_mw) -
+                                                                 std::max(f.charge_mw, std::min(-setpoint, lim.charge_max_mw)))
+                                                : 0.0;
     r.charge_loss_mw[k] = loss.charge_conversion_mw;
     r.discharge_loss_mw[k] = loss.discharge_conversion_mw;
     r.self_discharge_loss_mw[k] = loss.self_discharge_mw;
@@ -146,12 +166,19 @@ void RunInto(const ModelConfig& model, const Inputs& in, dispatch::Strategy& str
     for (std::size_t i = 0; i < np; ++i) {
       const double e = station.phase_stored_mwh(i);
       r.phase_soc_mwh(k, static_cast<Eigen::Index>(i)) = e;
+      r.phase_capacity_mwh(k, static_cast<Eigen::Index>(i)) = station.phase_capacity_mwh(i);
       soc += e;
     }
     r.soc_mwh[k] = soc;
+    station.EndStep();
     if (progress && (k + 1) % progress_every == 0) progress(k + 1, n);
   }
-  for (std::size_t i = 0; i < np; ++i) r.phase_discharged_stored_mwh.push_back(station.phase_discharged_stored_mwh(i));
+  station.Finish();
+  r.phase_health.clear();
+  for (std::size_t i = 0; i < np; ++i) {
+    r.phase_discharged_stored_mwh.push_back(station.phase_discharged_stored_mwh(i));
+    r.phase_health.push_back(station.phase_health(i));
+  }
   r.engine_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 

@@ -26,6 +26,7 @@ struct Inputs {
   Series price_yuan_per_mwh;  //!< energy price after floor and cap, yuan/MWh
   Series export_limit_mw;     //!< export limit, MW (+inf = none)
   Series import_limit_mw;     //!< import limit, MW (+inf = none)
+  Series temp_air_c;          //!< ambient temperature, °C (empty: 20 °C)
 };
 
 //! Everything the engine applies: station physics, grid rules, capacity settlement.
@@ -52,7 +53,16 @@ struct RunResult {
   Series station_loss_mw;              //!< sum of the three
   Series commissioned_mwh;             //!< stored energy brought in by phases commissioned this step
   Series standby_mw;                   //!< standby charge holding phases at SOC min (part of charge_mw)
+  // Losses by cause, MW (both directions; transformer columns include no-load losses).
+  Series loss_pcs_mw, loss_battery_mw, loss_skid_tx_mw, loss_main_tx_mw;
+  Series aux_load_mw;                  //!< the auxiliary load alone (aux_mw also holds transformer no-load losses)
+  Series loss_fade_mw;                 //!< stored energy above a faded SOC max, removed
+  Series temp_air_c;                   //!< ambient temperature used, °C
+  Series available_mw;                 //!< power in service times availability
+  Series outage_lost_discharge_mw, outage_lost_charge_mw;  //!< setpoint power outages prevented
   Eigen::MatrixXd phase_soc_mwh;       //!< steps × phases, at step end
+  Eigen::MatrixXd phase_capacity_mwh;  //!< steps × phases: usable energy (fade, augmentation)
+  std::vector<storage::PhaseHealth> phase_health;  //!< at the end of the run
   std::vector<std::string> phase_names;
   std::vector<double> phase_discharged_stored_mwh;  //!< energy drawn from storage per phase
   std::vector<std::int64_t> phase_seconds_in_service;

@@ -21,6 +21,14 @@ Kpis ComputeKpis(const RunResult& r, const ModelConfig& model) {
   k.loss_discharge_conversion_mwh = r.discharge_loss_mw.sum() * dt;
   k.loss_self_discharge_mwh = r.self_discharge_loss_mw.sum() * dt;
   k.loss_total_mwh = r.station_loss_mw.sum() * dt;
+  k.loss_pcs_mwh = r.loss_pcs_mw.sum() * dt;
+  k.loss_battery_mwh = r.loss_battery_mw.sum() * dt;
+  k.loss_skid_tx_mwh = r.loss_skid_tx_mw.sum() * dt;
+  k.loss_main_tx_mwh = r.loss_main_tx_mw.sum() * dt;
+  k.loss_aux_mwh = r.aux_load_mw.sum() * dt;
+  k.loss_fade_mwh = r.loss_fade_mw.sum() * dt;
+  k.outage_lost_discharge_mwh = r.outage_lost_discharge_mw.sum() * dt;
+  k.outage_lost_charge_mwh = r.outage_lost_charge_mw.sum() * dt;
   k.commissioned_mwh = r.commissioned_mwh.sum();
   k.initial_stored_mwh = r.initial_stored_mwh;
   k.final_stored_mwh = r.axis.count > 0 ? r.soc_mwh[r.axis.count - 1] : r.initial_stored_mwh;
@@ -36,11 +44,17 @@ Kpis ComputeKpis(const RunResult& r, const ModelConfig& model) {
     const double station = r.charge_mw[i] - r.discharge_mw[i] - r.station_loss_mw[i] -
                            (r.soc_mwh[i] - prev_soc - r.commissioned_mwh[i]) / dt;
     k.max_station_imbalance_mw = std::max(k.max_station_imbalance_mw, std::abs(station));
+    const double by_cause = r.charge_mw[i] + r.aux_mw[i] - r.discharge_mw[i] -
+                            (r.loss_pcs_mw[i] + r.loss_battery_mw[i] + r.loss_skid_tx_mw[i] + r.loss_main_tx_mw[i] +
+                             r.aux_load_mw[i] + r.self_discharge_loss_mw[i] + r.loss_fade_mw[i]) -
+                            (r.soc_mwh[i] - prev_soc - r.commissioned_mwh[i]) / dt;
+    k.max_cause_imbalance_mw = std::max(k.max_cause_imbalance_mw, std::abs(by_cause));
     prev_soc = r.soc_mwh[i];
     const double price = r.price_yuan_per_mwh[i];
     k.energy_revenue_yuan += r.discharge_mw[i] * price * dt;
     k.charging_cost_yuan += r.charge_mw[i] * price * dt;
     k.aux_cost_yuan += r.aux_mw[i] * price * dt;
+    k.outage_lost_revenue_yuan += r.outage_lost_discharge_mw[i] * price * dt;
     const double would_curtail =
         std::max(0.0, r.pv_mw[i] - r.load_mw[i] - r.aux_mw[i] - r.export_limit_mw[i]);
     k.curtailment_absorbed_mwh += std::min(r.charge_mw[i], would_curtail) * dt;
@@ -48,8 +62,8 @@ Kpis ComputeKpis(const RunResult& r, const ModelConfig& model) {
       const auto& pc = model.station.phases[p];
       const double e = r.phase_soc_mwh(i, static_cast<Eigen::Index>(p));
       if (r.axis.TimeAt(i) < pc.in_service_unix_s) continue;  // not yet in service
-      margin = std::min({margin, e - model.station.soc_min * pc.energy_mwh,
-                         model.station.soc_max * pc.energy_mwh - e});
+      const double cap = r.phase_capacity_mwh(i, static_cast<Eigen::Index>(p));
+      margin = std::min({margin, e - model.station.soc_min * cap, model.station.soc_max * cap - e});
     }
   }
   k.min_soc_margin_mwh = std::isfinite(margin) ? margin : 0.0;
@@ -66,7 +80,105 @@ Kpis ComputeKpis(const RunResult& r, const ModelConfig& model) {
                                                        r.phase_seconds_in_service[p]);
     k.capacity_revenue_yuan += pk.capacity_revenue_yuan;
     drawn += pk.discharged_stored_mwh;
+    const double original = model.station.phases[p].energy_mwh;
+    if (p < r.phase_health.size()) {
+      const auto& h = r.phase_health[p];
+      pk.nameplate_mwh = h.nameplate_mwh;
+      pk.capacity_mwh = h.capacity_mwh;
+      pk.cycle_fade_mwh = h.cycle_fade_mwh;
+      pk.calendar_fade_mwh = h.calendar_fade_mwh;
+      pk.augmented_mwh = h.augmented_mwh;
+      pk.augmentations = h.augmentations;
+    } else {
+      pk.nameplate_mwh = pk.capacity_mwh = original;
+    }
+    pk.state_of_health = pk.capacity_mwh / original;
+    // End of life at this run's rates: cycle fade linear in time, calendar fade ∝ √t, both
+    // over the days in service; solve eol = 1 − c·t − a·√t for t (original block only).
+    const double days = pk.days_in_service;
+    const double eol = model.station.ageing.end_of_life_soh;
+    if (model.station.ageing.enabled && days > 0.0 && pk.augmentations == 0) {
+      const double c = pk.cycle_fade_mwh / original / days, a = pk.calendar_fade_mwh / original / std::sqrt(days);
+      const double target = 1.0 - eol;
+      double t_days = 0.0;
+      if (c > 0.0) {
+        const double x = (-a + std::sqrt(a * a + 4.0 * c * target)) / (2.0 * c);  // √t
+        t_days = x * x;
+      } else if (a > 0.0) {
+        t_days = (target / a) * (target / a);
+      }
+      if (t_days > 0.0) {
+        const std::int64_t start = std::max<std::int64_t>(r.axis.start_unix_s, model.station.phases[p].in_service_unix_s);
+        pk.projected_end_of_life_year = 1970.0 + (static_cast<double>(start + r.axis.utc_offset_s) / 86400.0 + t_days) / 365.2425;
+      }
+    }
     k.phases.push_back(pk);
+  }
+  // Availability (time-weighted, over power in service).
+  {
+    double avail = 0.0, rated = 0.0;
+    for (std::int64_t i = 0; i < r.axis.count; ++i) {
+      avail += r.available_mw[i];
+      double in_service = 0.0;
+      for (std::size_t p = 0; p < model.station.phases.size(); ++p) {
+        if (r.axis.TimeAt(i) >= model.station.phases[p].in_service_unix_s) in_service += model.station.phases[p].power_mw;
+      }
+      rated += in_service;
+    }
+    k.availability = rated > 0.0 ? avail / rated : 1.0;
+  }
+  // Aux by month and the annual table (local calendar).
+  {
+    YearKpis* y = nullptr;
+    double year_avail = 0.0, year_rated = 0.0;
+    for (std::int64_t i = 0; i < r.axis.count; ++i) {
+      const std::int64_t local = r.axis.TimeAt(i) + r.axis.utc_offset_s;
+      std::int64_t year;
+      unsigned month, day;
+      CivilFromDays(local >= 0 ? local / 86400 : -((-local + 86399) / 86400), &year, &month, &day);
+      k.aux_by_month_mwh[month - 1] += r.aux_load_mw[i] * dt;
+      if (!y || y->year != year) {
+        if (y) y->availability = year_rated > 0.0 ? year_avail / year_rated : 1.0;
+        k.years.push_back(YearKpis{});
+        y = &k.years.back();
+        y->year = static_cast<int>(year);
+        year_avail = year_rated = 0.0;
+      }
+      const double price = r.price_yuan_per_mwh[i];
+      y->days += dt / 24.0;
+      y->pv_mwh += r.pv_mw[i] * dt;
+      y->curtailed_mwh += r.curtailed_mw[i] * dt;
+      const double would_curtail = std::max(0.0, r.pv_mw[i] - r.load_mw[i] - r.aux_mw[i] - r.export_limit_mw[i]);
+      y->curtailment_absorbed_mwh += std::min(r.charge_mw[i], would_curtail) * dt;
+      y->charged_mwh += r.charge_mw[i] * dt;
+      y->discharged_mwh += r.discharge_mw[i] * dt;
+      y->aux_mwh += r.aux_mw[i] * dt;
+      y->loss_total_mwh += r.station_loss_mw[i] * dt;
+      y->energy_revenue_yuan += r.discharge_mw[i] * price * dt;
+      y->charging_cost_yuan += r.charge_mw[i] * price * dt;
+      y->aux_cost_yuan += r.aux_mw[i] * price * dt;
+      double cap = 0.0, original = 0.0, in_service = 0.0;
+      for (std::size_t p = 0; p < model.station.phases.size(); ++p) {
+        if (r.axis.TimeAt(i) < model.station.phases[p].in_service_unix_s) continue;
+        cap += r.phase_capacity_mwh(i, static_cast<Eigen::Index>(p));
+        original += model.station.phases[p].energy_mwh;
+        in_service += model.station.phases[p].power_mw;
+      }
+      y->capacity_mwh = cap;
+      y->state_of_health = original > 0.0 ? cap / original : 1.0;
+      year_avail += r.available_mw[i];
+      year_rated += in_service;
+      // Capacity compensation accrues per second in service.
+      for (std::size_t p = 0; p < model.station.phases.size(); ++p) {
+        if (r.axis.TimeAt(i) < model.station.phases[p].in_service_unix_s) continue;
+        y->capacity_revenue_yuan += market::CapacityRevenue(model.capacity, model.station.phases[p].power_mw, r.axis.step_s);
+      }
+    }
+    if (y) y->availability = year_rated > 0.0 ? year_avail / year_rated : 1.0;
+    for (auto& yy : k.years) {
+      yy.net_revenue_yuan = yy.energy_revenue_yuan + yy.capacity_revenue_yuan - yy.charging_cost_yuan - yy.aux_cost_yuan;
+      yy.equivalent_full_cycles = nameplate > 0.0 ? yy.discharged_mwh / (model.station.eta_discharge * nameplate) : 0.0;
+    }
   }
   k.equivalent_full_cycles = nameplate > 0.0 ? drawn / nameplate : 0.0;
   // Round trip corrected for the change in stored energy over the run: energy left

@@ -81,6 +81,7 @@ void ReadPrice(const MapReader& market, Scenario* sc, Diagnostics* d) {
   const Node* n = market.Get("energy_price");
   sc->price.floor_yuan_per_mwh = market.Quantity("floor");
   sc->price.cap_yuan_per_mwh = market.Quantity("cap");
+  sc->price.escalation_per_year = market.Quantity("escalation").value_or(0.0) * 365.2425;
   if (sc->price.floor_yuan_per_mwh && sc->price.cap_yuan_per_mwh &&
       *sc->price.floor_yuan_per_mwh > *sc->price.cap_yuan_per_mwh) {
     market.Error("floor", fmt::format("expected a floor not above the cap ({:g} yuan/MWh), found {:g} yuan/MWh",
@@ -152,6 +153,21 @@ void ReadPrice(const MapReader& market, Scenario* sc, Diagnostics* d) {
   }
 }
 
+// Reads each mapping of a list key against its section.
+template <typename F>
+void ForEachItem(const MapReader& parent, std::string_view key, std::string_view section, Diagnostics* d, F f) {
+  const Node* list = parent.Get(key);
+  if (!list) return;
+  if (!list->IsSequence()) {
+    parent.Error(key, fmt::format("expected a list, found {}", list->Describe()));
+    return;
+  }
+  for (std::size_t i = 0; i < list->items.size(); ++i) {
+    MapReader r(&list->items[i], fmt::format("{}[{}]", parent.PathOf(key), i), SectionAt(section), d);
+    if (r.present()) f(r);
+  }
+}
+
 void ReadStorage(const MapReader& st, Scenario* sc, Diagnostics* d) {
   auto& cfg = sc->model.station;
   if (const Node* phases = st.Get("phases")) {
@@ -174,6 +190,17 @@ void ReadStorage(const MapReader& st, Scenario* sc, Diagnostics* d) {
           p.in_service_unix_s = t->unix_s;
           // A phase commissioned after the run simply never takes part in it.
         }
+        ForEachItem(r, "outages", "storage.phases[].outages[]", d, [&](const MapReader& o) {
+          const auto start = o.Time("start"), end = o.Time("end");
+          if (start && end && end->unix_s <= start->unix_s) o.Error("end", fmt::format("expected an end after the start, found \"{}\"", o.Get("end")->scalar));
+          if (start && end) p.outages.push_back({start->unix_s, end->unix_s, o.Quantity("fraction").value_or(1.0)});
+        });
+        ForEachItem(r, "augmentation", "storage.phases[].augmentation[]", d, [&](const MapReader& o) {
+          const auto at = o.Time("at");
+          const auto e = o.Quantity("energy");
+          if (at && e) p.augmentations.push_back({at->unix_s, *e});
+        });
+        std::stable_sort(p.augmentations.begin(), p.augmentations.end(), [](const auto& a, const auto& b) { return a.at_unix_s < b.at_unix_s; });
         cfg.phases.push_back(p);
       }
     }
@@ -194,6 +221,84 @@ void ReadStorage(const MapReader& st, Scenario* sc, Diagnostics* d) {
   cfg.eta_discharge = eff.Quantity("discharge").value_or(1.0);
   cfg.self_discharge_per_day = st.Quantity("self_discharge").value_or(0.0);
   if (const auto ramp = st.Quantity("ramp_limit")) cfg.ramp_mw_per_min = *ramp;
+
+  if (st.Has("conversion")) {
+    MapReader cr(st.Get("conversion"), st.PathOf("conversion"), SectionAt("storage.conversion"), d);
+    auto& cc = cfg.conversion;
+    cc.detailed = true;
+    cc.pcs_efficiency = cr.Quantity("pcs_efficiency").value_or(0.98);
+    cc.battery_efficiency = cr.Quantity("battery_efficiency").value_or(0.985);
+    cc.battery_loss_at_rated = cr.Quantity("battery_loss_at_rated").value_or(0.0);
+    ForEachItem(cr, "pcs_curve", "storage.conversion.pcs_curve[]", d, [&](const MapReader& pt) {
+      const auto load = pt.Quantity("load"), eta = pt.Quantity("efficiency");
+      if (!load || !eta) return;
+      if (!cc.pcs.load_fraction.empty() && *load <= cc.pcs.load_fraction.back()) {
+        pt.Error("load", fmt::format("expected a load above the previous point ({:g} %), found {:g} %", cc.pcs.load_fraction.back() * 100, *load * 100));
+        return;
+      }
+      cc.pcs.load_fraction.push_back(*load);
+      cc.pcs.efficiency.push_back(*eta);
+    });
+    auto transformer = [&](const char* key, storage::TransformerConfig* t, double no_load, double load_loss) {
+      MapReader tr(cr.Get(key), cr.PathOf(key), SectionAt("storage.conversion.*_transformer"), d);
+      t->rating_fraction = tr.Quantity("rating").value_or(1.0);
+      t->no_load_fraction = tr.Quantity("no_load").value_or(no_load);
+      t->load_fraction = tr.Quantity("load_loss").value_or(load_loss);
+    };
+    transformer("skid_transformer", &cc.skid, 0.001, 0.009);
+    transformer("main_transformer", &cc.main, 0.0003, 0.002);
+  }
+  if (st.Has("auxiliary")) {
+    MapReader ar(st.Get("auxiliary"), st.PathOf("auxiliary"), SectionAt("storage.auxiliary"), d);
+    auto& a = cfg.aux;
+    a.cool_above_c = ar.Quantity("cool_above").value_or(25.0);
+    a.heat_below_c = ar.Quantity("heat_below").value_or(10.0);
+    if (a.heat_below_c > a.cool_above_c) {
+      ar.Error("heat_below", fmt::format("expected a temperature <= cool_above ({:g} degC), found {:g} degC", a.cool_above_c, a.heat_below_c));
+    }
+    a.cooling_per_c = ar.Quantity("cooling").value_or(0.0);
+    a.heating_per_c = ar.Quantity("heating").value_or(0.0);
+    a.throughput_fraction = ar.Quantity("throughput").value_or(0.0);
+    sc->ambient_c = ar.Quantity("ambient").value_or(20.0);
+  }
+  if (st.Has("ageing")) {
+    MapReader ag(st.Get("ageing"), st.PathOf("ageing"), SectionAt("storage.ageing"), d);
+    auto& a = cfg.ageing;
+    a.enabled = true;
+    if (ag.Has("cycle_life")) {
+      a.dod.clear();
+      a.cycles.clear();
+      ForEachItem(ag, "cycle_life", "storage.ageing.cycle_life[]", d, [&](const MapReader& pt) {
+        const auto depth = pt.Quantity("depth"), n = pt.Quantity("cycles");
+        if (!depth || !n) return;
+        if (!a.dod.empty() && *depth <= a.dod.back()) {
+          pt.Error("depth", fmt::format("expected a depth above the previous point ({:g} %), found {:g} %", a.dod.back() * 100, *depth * 100));
+          return;
+        }
+        a.dod.push_back(*depth);
+        a.cycles.push_back(*n);
+      });
+      if (a.dod.empty()) ag.Error("cycle_life", "expected at least one {depth, cycles} point, found none");
+    }
+    a.table_fade = ag.Quantity("table_fade").value_or(0.2);
+    a.calendar_a = ag.Quantity("calendar_a").value_or(2.66e-3);
+    a.calendar_b = ag.Quantity("calendar_b").value_or(-7280.0);
+    a.calendar_c = ag.Quantity("calendar_c").value_or(930.0);
+    a.end_of_life_soh = ag.Quantity("end_of_life").value_or(0.7);
+    cfg.augment_below_soh = ag.Quantity("augment_below").value_or(0.0);
+    cfg.augment_to_soh = ag.Quantity("augment_to").value_or(1.0);
+    if (cfg.augment_below_soh > 0.0 && cfg.augment_to_soh <= cfg.augment_below_soh) {
+      ag.Error("augment_to", fmt::format("expected a target above augment_below ({:g} %), found {:g} %", cfg.augment_below_soh * 100, cfg.augment_to_soh * 100));
+    }
+  }
+  if (st.Has("forced_outages")) {
+    MapReader fr(st.Get("forced_outages"), st.PathOf("forced_outages"), SectionAt("storage.forced_outages"), d);
+    auto& f = cfg.forced_outages;
+    f.unit_mw = fr.Quantity("unit_power").value_or(0.0);
+    f.mtbf_h = fr.Quantity("mtbf").value_or(0.0) / 3600.0;
+    f.mttr_h = fr.Quantity("mttr").value_or(0.0) / 3600.0;
+    f.seed = static_cast<std::uint64_t>(fr.Quantity("seed").value_or(1.0));
+  }
 }
 
 void ReadDispatch(const MapReader& dr, Scenario* sc, Diagnostics* d, SourceSet& sources) {
@@ -706,7 +811,7 @@ std::optional<pv::Weather> ReadWeatherCsv(const Scenario& sc, const pv::SunTerms
 
 }  // namespace
 
-engine::Inputs BuildInputs(const Scenario& sc, PvDetail* detail, const Series* known_pv_mw) {
+engine::Inputs BuildInputs(const Scenario& sc, PvDetail* detail, const engine::Inputs* known) {
   SourceSet sources;
   Diagnostics d;
   engine::Inputs in;
@@ -724,8 +829,10 @@ engine::Inputs BuildInputs(const Scenario& sc, PvDetail* detail, const Series* k
     return Series::Zero(n);
   };
   const double inf = std::numeric_limits<double>::infinity();
-  if (known_pv_mw && !detail) {
-    in.pv_mw = *known_pv_mw;
+  in.temp_air_c = Series::Constant(n, sc.ambient_c);
+  if (known && !detail) {
+    in.pv_mw = known->pv_mw;
+    in.temp_air_c = known->temp_air_c;
   } else if (sc.pv_plants) {
     const pv::SpaSite site{sc.latitude_deg, sc.longitude_deg, sc.altitude_m, pv::AltitudeToPressure(sc.altitude_m) / 100.0,
                            12.0, 0.5667};
@@ -733,6 +840,7 @@ engine::Inputs BuildInputs(const Scenario& sc, PvDetail* detail, const Series* k
     std::optional<pv::Weather> w = sc.weather.csv ? ReadWeatherCsv(sc, sun, site, &sources, &d)
                                                   : pv::SynthesizeWeather(sc.weather.synthetic, sc.axis, sun, site);
     if (w) {
+      in.temp_air_c = w->temp_air_c;
       pv::FleetResult fleet = pv::SimulateFleet(sc.plants, sc.axis, sun, *w);
       in.pv_mw = std::move(fleet.ac_mw);
       if (detail) {
@@ -756,6 +864,14 @@ engine::Inputs BuildInputs(const Scenario& sc, PvDetail* detail, const Series* k
     in.price_yuan_per_mwh = build(sc.price.series, 0.0, -1e300);
   }
   market::ClampPrices(&in.price_yuan_per_mwh, sc.price.floor_yuan_per_mwh, sc.price.cap_yuan_per_mwh);
+  if (sc.price.escalation_per_year != 0.0) {
+    // Compounded yearly: step k of year y (counted from time.start) is priced × (1 + g)^y.
+    const double year_s = 365.2425 * 86400.0;
+    for (Eigen::Index k = 0; k < n; ++k) {
+      const double years = std::floor(static_cast<double>(k) * sc.axis.step_s / year_s);
+      in.price_yuan_per_mwh[k] *= std::pow(1.0 + sc.price.escalation_per_year, years);
+    }
+  }
   d.ThrowIfAny(sources);
   return in;
 }

@@ -37,6 +37,7 @@ struct PriceSpec {
   market::TouConfig tou_config;
   std::optional<double> floor_yuan_per_mwh;
   std::optional<double> cap_yuan_per_mwh;
+  double escalation_per_year = 0.0;    //!< yearly growth, compounded each year from the start
 };
 
 //! Weather for weather-driven PV.
@@ -78,6 +79,7 @@ struct Scenario {
   SeriesSpec load, export_limit, import_limit;
   PriceSpec price;
   engine::ModelConfig model;
+  double ambient_c = 20.0;   //!< ambient temperature without weather, °C
   dispatch::RuleConfig dispatch;         //!< strategy name and rule parameters
   dispatch::OptimalConfig optimal;       //!< parameters of strategy `optimal`
   dispatch::RollingHorizonConfig rolling;  //!< parameters of strategy `rolling_horizon`
@@ -123,8 +125,9 @@ Scenario LoadScenario(const std::string& path, const LoadOptions& options = {});
 
 //! Builds the run's input series (reads CSVs, runs the PV fleet on its weather); throws
 //! ScenarioError for bad files. With `detail`, weather-driven PV detail is kept there.
-//! `known_pv_mw`: the PV series already computed for a scenario with the same time, site,
-//! weather and pv sections (sweeps share it), used instead of computing it again.
-engine::Inputs BuildInputs(const Scenario& scenario, PvDetail* detail = nullptr, const Series* known_pv_mw = nullptr);
+//! `known`: inputs already built for a scenario with the same time, site, weather and pv
+//! sections (sweeps share them): its PV and temperature series are used instead of
+//! computing them again.
+engine::Inputs BuildInputs(const Scenario& scenario, PvDetail* detail = nullptr, const engine::Inputs* known = nullptr);
 
 }  // namespace essim::io

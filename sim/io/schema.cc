@@ -122,6 +122,62 @@ std::vector<Section> Build() {
                    {.name = "efficiency", .type = FT::kSection, .doc = "one-way conversion efficiencies"},
                    {.name = "self_discharge", .type = FT::kQuantity, .dim = Dim::kRatePerDay, .default_text = "0.05 %/day", .doc = "stored energy lost per day (LFP 1-3 %/month, typical)", .lo = 0, .hi = 1, .hi_open = true},
                    {.name = "ramp_limit", .type = FT::kQuantity, .dim = Dim::kRampRate, .doc = "max change of net POI power between steps (absent: none)", .lo = 0, .lo_open = true},
+                   {.name = "conversion", .type = FT::kSection, .doc = "the physical conversion chain the engine applies (absent: the constant `efficiency` above)"},
+                   {.name = "auxiliary", .type = FT::kSection, .doc = "auxiliary load driven by ambient temperature and throughput (absent: constant `aux_power`)"},
+                   {.name = "ageing", .type = FT::kSection, .doc = "cycle and calendar capacity fade, fed back into usable energy (absent: no ageing)"},
+                   {.name = "forced_outages", .type = FT::kSection, .doc = "seeded random outages of each phase's units (absent: none)"},
+               }});
+  s.push_back({"storage.conversion", "The conversion chain per phase, POI → main transformer (330 kV) → skid transformers (0.69/35 kV) → PCS → battery. Replaces the constant `efficiency` in the engine (the optimizer keeps planning with `efficiency`). Transformer sizes and losses are fractions of the phase's power; losses are reported by cause.",
+               {
+                   {.name = "pcs_curve", .type = FT::kList, .doc = "one-way PCS efficiency by AC load fraction, `[{load: 10 %, efficiency: 96 %}, ...]`, interpolated linearly and held beyond the ends (absent: `pcs_efficiency`)"},
+                   {.name = "pcs_efficiency", .type = FT::kRatio, .default_text = "98 %", .doc = "constant one-way PCS efficiency when no curve (typical 96-98 %)", .lo = 0, .hi = 1, .lo_open = true},
+                   {.name = "battery_efficiency", .type = FT::kRatio, .default_text = "98.5 %", .doc = "constant one-way DC efficiency (cells, BMS, DC cabling; typical 97-99 %)", .lo = 0, .hi = 1, .lo_open = true},
+                   {.name = "battery_loss_at_rated", .type = FT::kRatio, .doc = "resistive DC loss instead: ∝ current², this fraction of rated power at rated power (e.g. 1.5 %)", .lo = 0, .hi = 0.5, .lo_open = true},
+                   {.name = "skid_transformer", .type = FT::kSection, .doc = "0.69/35 kV skid transformers of the phase, aggregated (see `storage.conversion.*_transformer`)"},
+                   {.name = "main_transformer", .type = FT::kSection, .doc = "330 kV main transformer of the phase"},
+               }});
+  s.push_back({"storage.conversion.pcs_curve[]", "One point of the PCS efficiency curve.",
+               {
+                   {.name = "load", .type = FT::kRatio, .required = true, .doc = "AC power / the phase's power; increasing along the list", .lo = 0, .lo_open = true},
+                   {.name = "efficiency", .type = FT::kRatio, .required = true, .doc = "one-way efficiency at that load", .lo = 0, .hi = 1, .lo_open = true},
+               }});
+  s.push_back({"storage.conversion.*_transformer", "A transformer: no-load loss while energized (drawn at the POI like the auxiliary load) and load loss ∝ (S/S_rated)² at unity power factor. Defaults: DOMAIN.md typical values (skid: no-load 0.1 %, load 0.9 %; main: no-load 0.03 %, load 0.2 %).",
+               {
+                   {.name = "rating", .type = FT::kRatio, .default_text = "100 %", .doc = "rating as a fraction of the phase's power", .lo = 0, .hi = 10, .lo_open = true},
+                   {.name = "no_load", .type = FT::kRatio, .doc = "no-load loss, fraction of rating (skid 0.1 %, main 0.03 %)", .lo = 0, .hi = 0.1},
+                   {.name = "load_loss", .type = FT::kRatio, .doc = "load loss at rated load, fraction of rating (skid 0.9 %, main 0.2 %)", .lo = 0, .hi = 0.2},
+               }});
+  s.push_back({"storage.auxiliary", "Auxiliary load of each phase: `aux_power` × (1 + cooling × (T − cool_above)⁺ + heating × (heat_below − T)⁺) + throughput × |POI power of the previous step|, T the ambient temperature (the weather's `temp_air_c`, or `ambient` without weather). The HVAC holds the cells at T clamped to [heat_below, cool_above] (used by calendar ageing).",
+               {
+                   {.name = "cool_above", .type = FT::kQuantity, .dim = Dim::kTemperature, .default_text = "25 degC", .doc = "cooling set temperature"},
+                   {.name = "heat_below", .type = FT::kQuantity, .dim = Dim::kTemperature, .default_text = "10 degC", .doc = "heating set temperature (<= cool_above)"},
+                   {.name = "cooling", .type = FT::kQuantity, .dim = Dim::kTempCoefficient, .default_text = "0 %/degC", .doc = "extra load per °C above cool_above, fraction of `aux_power`", .lo = 0},
+                   {.name = "heating", .type = FT::kQuantity, .dim = Dim::kTempCoefficient, .default_text = "0 %/degC", .doc = "extra load per °C below heat_below, fraction of `aux_power`", .lo = 0},
+                   {.name = "throughput", .type = FT::kRatio, .default_text = "0 %", .doc = "load proportional to the power through the phase (heat of conversion), fraction", .lo = 0, .hi = 0.2},
+                   {.name = "ambient", .type = FT::kQuantity, .dim = Dim::kTemperature, .default_text = "20 degC", .doc = "ambient temperature when the scenario has no weather"},
+               }});
+  s.push_back({"storage.ageing", "Capacity fade of each phase, applied daily to its usable energy: cycle fade by rainflow counting (ASTM E1049-85) of the SOC trace and a depth-of-discharge stress table (Palmgren-Miner, as NREL SAM's table model); calendar fade k·√t with k = a·exp(b(1/T − 1/296))·exp(c(SOC/T − 1/296)) (Smith et al. 2017, NREL SAM's lithium-ion model; T cell temperature in K, SOC the day's mean, t days), integrated in time-equivalent form. Energy above a faded SOC max is booked as fade loss.",
+               {
+                   {.name = "cycle_life", .type = FT::kList, .doc = "`[{depth: 80 %, cycles: 7000}, ...]`: full cycles of that depth until `table_fade` (default: LFP, typical: 10 % 60000, 20 % 28000, 40 % 13000, 60 % 9000, 80 % 7000, 100 % 6000), log-log interpolated"},
+                   {.name = "table_fade", .type = FT::kRatio, .default_text = "20 %", .doc = "fade at which `cycle_life` counts are reached (20 %: cycles to 80 %)", .lo = 0, .hi = 1, .lo_open = true},
+                   {.name = "calendar_a", .type = FT::kNumber, .default_text = "2.66e-3", .doc = "calendar coefficient a, 1/√day (SAM default)", .lo = 0},
+                   {.name = "calendar_b", .type = FT::kNumber, .default_text = "-7280", .doc = "calendar coefficient b, K (SAM default)"},
+                   {.name = "calendar_c", .type = FT::kNumber, .default_text = "930", .doc = "calendar coefficient c, K (SAM default)"},
+                   {.name = "end_of_life", .type = FT::kRatio, .default_text = "70 %", .doc = "state of health defining end of life, for the projected end-of-life year", .lo = 0, .hi = 1, .lo_open = true, .hi_open = true},
+                   {.name = "augment_below", .type = FT::kRatio, .doc = "add fresh energy to a phase when its state of health falls below this (absent: never)", .lo = 0, .hi = 1, .lo_open = true, .hi_open = true},
+                   {.name = "augment_to", .type = FT::kRatio, .default_text = "100 %", .doc = "... restoring its usable energy to this fraction of its original energy", .lo = 0, .hi = 2, .lo_open = true},
+               }});
+  s.push_back({"storage.ageing.cycle_life[]", "One point of the cycle-life table.",
+               {
+                   {.name = "depth", .type = FT::kRatio, .required = true, .doc = "depth of discharge (SOC range of a cycle); increasing along the list", .lo = 0, .hi = 1, .lo_open = true},
+                   {.name = "cycles", .type = FT::kNumber, .required = true, .doc = "full cycles of that depth until `table_fade`", .lo = 0, .lo_open = true},
+               }});
+  s.push_back({"storage.forced_outages", "Random forced outages: each phase is split into units of `unit_power`; each unit fails after an exponential time (mean `mtbf`) and is repaired after another (mean `mttr`), from a seeded stream per phase. An out-of-service unit takes its share of the phase's power and energy; dispatch sees availability only as it happens.",
+               {
+                   {.name = "unit_power", .type = FT::kQuantity, .dim = Dim::kPower, .required = true, .doc = "power of one unit (e.g. a 5 MW PCS skid with its batteries)", .lo = 0, .lo_open = true},
+                   {.name = "mtbf", .type = FT::kQuantity, .dim = Dim::kDuration, .required = true, .doc = "mean time between failures of one unit", .lo = 0, .lo_open = true},
+                   {.name = "mttr", .type = FT::kQuantity, .dim = Dim::kDuration, .required = true, .doc = "mean time to repair", .lo = 0, .lo_open = true},
+                   {.name = "seed", .type = FT::kInteger, .default_text = "1", .doc = "random seed (same seed, same outages)", .lo = 0, .hi = 9007199254740992.0},
                }});
   s.push_back({"storage.phases[]", "One phase of the station. Zero power and energy before `in_service`; it then starts at `soc.initial`.",
                {
@@ -129,7 +185,20 @@ std::vector<Section> Build() {
                    {.name = "power", .type = FT::kQuantity, .dim = Dim::kPower, .required = true, .doc = "rated power at the POI", .lo = 0, .lo_open = true},
                    {.name = "energy", .type = FT::kQuantity, .dim = Dim::kEnergy, .required = true, .doc = "nameplate stored energy", .lo = 0, .lo_open = true},
                    {.name = "in_service", .type = FT::kTime, .doc = "commissioning time (absent: in service from the start)"},
-                   {.name = "aux_power", .type = FT::kQuantity, .dim = Dim::kPower, .default_text = "0 MW", .doc = "auxiliary load (HVAC, controls) while in service, drawn at the POI", .lo = 0},
+                   {.name = "aux_power", .type = FT::kQuantity, .dim = Dim::kPower, .default_text = "0 MW", .doc = "auxiliary load (HVAC, controls) while in service, drawn at the POI (the base of `storage.auxiliary` when given)", .lo = 0},
+                   {.name = "outages", .type = FT::kList, .doc = "planned outages, `[{start: ..., end: ..., fraction: 50 %}, ...]`: that fraction of the phase's power and energy out of service over [start, end)"},
+                   {.name = "augmentation", .type = FT::kList, .doc = "energy added at a date, `[{at: 2032-01-01T00:00:00+08:00, energy: 100 MWh}, ...]` (fresh cells, ageing from then on)"},
+               }});
+  s.push_back({"storage.phases[].outages[]", "A planned outage of part of a phase.",
+               {
+                   {.name = "start", .type = FT::kTime, .required = true, .doc = "first instant out of service"},
+                   {.name = "end", .type = FT::kTime, .required = true, .doc = "back in service (exclusive); after start"},
+                   {.name = "fraction", .type = FT::kRatio, .default_text = "100 %", .doc = "share of the phase out of service", .lo = 0, .hi = 1, .lo_open = true},
+               }});
+  s.push_back({"storage.phases[].augmentation[]", "Energy added to a phase.",
+               {
+                   {.name = "at", .type = FT::kTime, .required = true, .doc = "when it is added"},
+                   {.name = "energy", .type = FT::kQuantity, .dim = Dim::kEnergy, .required = true, .doc = "nameplate energy added", .lo = 0, .lo_open = true},
                }});
   s.push_back({"storage.soc", "State-of-charge window, as fractions of each phase's energy.",
                {
@@ -155,6 +224,7 @@ std::vector<Section> Build() {
                    {.name = "energy_price", .type = FT::kSeries, .dim = Dim::kPrice, .required = true, .doc = "a constant, a CSV series, or time-of-use periods (see `market.energy_price`)"},
                    {.name = "floor", .type = FT::kQuantity, .dim = Dim::kPrice, .doc = "prices below are raised to it (Gansu spot: 40 yuan/MWh)"},
                    {.name = "cap", .type = FT::kQuantity, .dim = Dim::kPrice, .doc = "prices above are lowered to it (Gansu spot before 2026: 650 yuan/MWh)"},
+                   {.name = "escalation", .type = FT::kQuantity, .dim = Dim::kRatePerDay, .default_text = "0 %/yr", .doc = "energy prices (after floor and cap) grow by this each year from `time.start`, compounded yearly (many-year runs)", .lo = -0.01, .hi = 0.01},
                    {.name = "capacity_compensation", .type = FT::kSection, .doc = "yuan/kW/yr on credited power, pro-rated over the period in service"},
                }});
   s.push_back({"market.energy_price", "Energy price as a mapping: `source: csv` (with `path`, `column`) or `source: tou` (with `periods`, optional `months`).",

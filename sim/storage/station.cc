@@ -33,6 +33,30 @@ std::vector<std::string> StationConfig::Validate() const {
     errors.push_back(fmt::format("self_discharge: expected in [0, 100) %/day, found {} %/day", self_discharge_per_day * 100));
   }
   if (!(ramp_mw_per_min > 0.0)) errors.push_back(fmt::format("ramp_limit: expected > 0 MW/min, found {} MW/min", ramp_mw_per_min));
+  const auto& pcs = conversion.pcs;
+  if (pcs.load_fraction.size() != pcs.efficiency.size()) errors.push_back("conversion.pcs_curve: expected as many efficiencies as load points");
+  for (std::size_t i = 0; i < pcs.load_fraction.size(); ++i) {
+    if (!(pcs.load_fraction[i] > (i ? pcs.load_fraction[i - 1] : 0.0))) {
+      errors.push_back(fmt::format("conversion.pcs_curve[{}]: expected load fractions increasing from > 0, found {}", i, pcs.load_fraction[i]));
+    }
+    if (i < pcs.efficiency.size() && !(pcs.efficiency[i] > 0.0 && pcs.efficiency[i] <= 1.0)) {
+      errors.push_back(fmt::format("conversion.pcs_curve[{}]: expected an efficiency in (0, 1], found {}", i, pcs.efficiency[i]));
+    }
+  }
+  if (ageing.dod.size() != ageing.cycles.size() || ageing.dod.empty()) errors.push_back("ageing.cycle_life: expected (depth, cycles) points");
+  for (std::size_t i = 0; i < ageing.dod.size() && i < ageing.cycles.size(); ++i) {
+    if (!(ageing.dod[i] > (i ? ageing.dod[i - 1] : 0.0) && ageing.dod[i] <= 1.0) || !(ageing.cycles[i] > 0.0)) {
+      errors.push_back(fmt::format("ageing.cycle_life[{}]: expected depth increasing in (0, 1] and cycles > 0", i));
+    }
+  }
+  for (std::size_t i = 0; i < phases.size(); ++i) {
+    for (std::size_t j = 0; j < phases[i].outages.size(); ++j) {
+      const auto& o = phases[i].outages[j];
+      if (!(o.end_unix_s > o.start_unix_s) || !(o.fraction > 0.0 && o.fraction <= 1.0)) {
+        errors.push_back(fmt::format("phases[{}].outages[{}]: expected end after start and a fraction in (0, 1]", i, j));
+      }
+    }
+  }
   return errors;
 }
 
@@ -40,48 +64,163 @@ Station::Station(const StationConfig& config, const TimeAxis& axis)
     : config_(config), axis_(axis), phases_(config.phases.size()), dt_h_(axis.dt_h()) {
   keep_factor_ = std::pow(1.0 - config_.self_discharge_per_day, axis.step_s / 86400.0);
   ramp_step_mw_ = config_.ramp_mw_per_min * axis.step_s / 60.0;
+  rainflow_.reserve(phases_.size());
   for (std::size_t i = 0; i < phases_.size(); ++i) {
-    phases_[i].emin_mwh = config_.soc_min * config_.phases[i].energy_mwh;
-    phases_[i].emax_mwh = config_.soc_max * config_.phases[i].energy_mwh;
+    const PhaseConfig& pc = config_.phases[i];
+    phases_[i].blocks.push_back(BlockAgeing{pc.energy_mwh, 0.0, 0.0});
+    UpdateCapacity(i);
+    conversion_.emplace_back(config_.conversion, pc.power_mw, config_.eta_charge, config_.eta_discharge);
+    availability_.emplace_back(pc.outages, config_.forced_outages, pc.power_mw, i, axis.start_unix_s);
+    has_outages_ = has_outages_ || !pc.outages.empty() || config_.forced_outages.enabled();
+    rainflow_.emplace_back([this, i](double range, double, double count) {
+      PhaseState& ph = phases_[i];
+      const double fade = count * config_.ageing.CycleFade(range);
+      for (auto& b : ph.blocks) b.cycle_fade += fade;
+      ph.cycles += count * range;
+    });
   }
 }
 
-StepLimits Station::BeginStep(std::int64_t k) {
+void Station::UpdateCapacity(std::size_t i) {
+  PhaseState& ph = phases_[i];
+  double cap = 0.0;
+  for (const auto& b : ph.blocks) cap += std::max(0.0, b.Capacity());
+  ph.capacity_mwh = cap;
+  ph.emin_mwh = config_.soc_min * cap;
+  ph.emax_mwh = config_.soc_max * cap;
+}
+
+StepLimits Station::BeginStep(std::int64_t k, double ambient_c) {
   StepLimits lim;
   const std::int64_t t = axis_.TimeAt(k);
-  const double eta_c = config_.eta_charge, eta_d = config_.eta_discharge;
   power_in_service_mw_ = 0.0;
   aux_mw_ = 0.0;
+  cell_temp_c_ = config_.aux.CellTempC(ambient_c);
   for (std::size_t i = 0; i < phases_.size(); ++i) {
     PhaseState& ph = phases_[i];
     const PhaseConfig& pc = config_.phases[i];
+    // Scheduled augmentations: fresh energy from their date.
+    while (ph.next_augmentation < pc.augmentations.size() && pc.augmentations[ph.next_augmentation].at_unix_s <= t) {
+      const double e = pc.augmentations[ph.next_augmentation++].energy_mwh;
+      ph.blocks.push_back(BlockAgeing{e, 0.0, 0.0});
+      ph.augmented_mwh += e;
+      ++ph.augmentations;
+      UpdateCapacity(i);
+    }
     if (!ph.in_service && pc.in_service_unix_s <= t) {
       ph.in_service = true;
-      ph.stored_mwh = config_.soc_initial * pc.energy_mwh;
+      ph.stored_mwh = config_.soc_initial * ph.capacity_mwh;
       lim.commissioned_mwh += ph.stored_mwh;
     }
+    ph.available = availability_[i].At(t);
     if (!ph.in_service) {
       ph.after_self_discharge_mwh = 0.0;
       ph.charge_cap_mw = ph.discharge_cap_mw = ph.standby_mw = 0.0;
       continue;
     }
+    const Conversion& conv = conversion_[i];
     power_in_service_mw_ += pc.power_mw;
-    aux_mw_ += pc.aux_mw;
+    const double aux = config_.aux.Mw(pc.aux_mw, ambient_c, ph.throughput_mw);
+    lim.aux_load_mw += aux;
+    lim.skid_no_load_mw += conv.SkidNoLoadMw();
+    lim.main_no_load_mw += conv.MainNoLoadMw();
     const double e = ph.stored_mwh * keep_factor_;
     ph.after_self_discharge_mwh = e;
-    ph.charge_cap_mw = std::clamp((ph.emax_mwh - e) / (eta_c * dt_h_), 0.0, pc.power_mw);
-    ph.discharge_cap_mw = std::clamp((e - ph.emin_mwh) * eta_d / dt_h_, 0.0, pc.power_mw);
-    ph.standby_mw = e < ph.emin_mwh ? std::min((ph.emin_mwh - e) / (eta_c * dt_h_), pc.power_mw) : 0.0;
+    // Out-of-service units keep their share of the energy: the rest of the phase can move
+    // its share of the headroom and of the energy above SOC min, at its share of the power.
+    const double a = ph.available;
+    const double up = std::max(0.0, ph.emax_mwh - e) / dt_h_, down = std::max(0.0, e - ph.emin_mwh) / dt_h_;
+    ph.charge_cap_mw = conv.MaxCharge(a * up, a * pc.power_mw);
+    ph.discharge_cap_mw = conv.MaxDischarge(a * down, a * pc.power_mw);
+    ph.standby_mw = e < ph.emin_mwh ? conv.MaxCharge((ph.emin_mwh - e) / dt_h_, pc.power_mw) : 0.0;
     lim.charge_max_mw += ph.charge_cap_mw;
     lim.discharge_max_mw += ph.discharge_cap_mw;
     lim.charge_min_mw += ph.standby_mw;
+    lim.available_mw += a * pc.power_mw;
+    if (a < 1.0) {
+      lim.charge_max_full_mw += conv.MaxCharge(up, pc.power_mw);
+      lim.discharge_max_full_mw += conv.MaxDischarge(down, pc.power_mw);
+    } else {
+      lim.charge_max_full_mw += ph.charge_cap_mw;
+      lim.discharge_max_full_mw += ph.discharge_cap_mw;
+    }
   }
-  lim.aux_mw = aux_mw_;
+  lim.aux_mw = lim.aux_load_mw + lim.skid_no_load_mw + lim.main_no_load_mw;
+  aux_mw_ = lim.aux_mw;
   if (std::isfinite(ramp_step_mw_)) {
     lim.ramp_lo_mw = last_net_mw_ - ramp_step_mw_;
     lim.ramp_hi_mw = last_net_mw_ + ramp_step_mw_;
   }
   return lim;
+}
+
+void Station::EndStep() {
+  if (!config_.ageing.enabled) return;
+  for (std::size_t i = 0; i < phases_.size(); ++i) {
+    PhaseState& ph = phases_[i];
+    if (!ph.in_service || !(ph.capacity_mwh > 0.0)) continue;
+    const double soc = ph.stored_mwh / ph.capacity_mwh;
+    rainflow_[i].Push(soc);
+    ph.day_soc_sum += soc;
+    ph.day_temp_sum += cell_temp_c_;
+    ++ph.day_samples;
+  }
+  day_elapsed_s_ += axis_.step_s;
+  if (day_elapsed_s_ >= 86400.0) ApplyDay(true);
+}
+
+void Station::ApplyDay(bool clamp) {
+  const double days = day_elapsed_s_ / 86400.0;
+  day_elapsed_s_ = 0.0;
+  for (std::size_t i = 0; i < phases_.size(); ++i) {
+    PhaseState& ph = phases_[i];
+    if (ph.day_samples > 0) {
+      const double k = config_.ageing.CalendarK(ph.day_temp_sum / ph.day_samples, ph.day_soc_sum / ph.day_samples);
+      const double in_service_days = days * ph.day_samples / std::max(1.0, days * 86400.0 / axis_.step_s);
+      for (auto& b : ph.blocks) b.AddCalendar(k, in_service_days);
+    }
+    ph.day_soc_sum = ph.day_temp_sum = 0.0;
+    ph.day_samples = 0;
+    UpdateCapacity(i);
+    // Threshold augmentation: fresh energy back to the target share of nameplate.
+    const double original = config_.phases[i].energy_mwh;
+    if (ph.in_service && config_.augment_below_soh > 0.0 && ph.capacity_mwh < config_.augment_below_soh * original) {
+      const double add = config_.augment_to_soh * original - ph.capacity_mwh;
+      if (add > 0.0) {
+        ph.blocks.push_back(BlockAgeing{add, 0.0, 0.0});
+        ph.augmented_mwh += add;
+        ++ph.augmentations;
+        UpdateCapacity(i);
+      }
+    }
+    // Energy above the faded SOC max is lost with the capacity (booked as fade loss).
+    if (clamp && ph.in_service && ph.stored_mwh > ph.emax_mwh) {
+      fade_removed_mwh_ += ph.stored_mwh - ph.emax_mwh;
+      ph.stored_mwh = ph.emax_mwh;
+    }
+  }
+}
+
+void Station::Finish() {
+  if (!config_.ageing.enabled) return;
+  for (auto& rf : rainflow_) rf.Finish();
+  if (day_elapsed_s_ > 0.0) ApplyDay(false);  // after the last step: nothing left to book it in
+  for (std::size_t i = 0; i < phases_.size(); ++i) UpdateCapacity(i);
+}
+
+PhaseHealth Station::phase_health(std::size_t i) const {
+  const PhaseState& ph = phases_[i];
+  PhaseHealth h;
+  for (const auto& b : ph.blocks) {
+    h.nameplate_mwh += b.energy_mwh;
+    h.cycle_fade_mwh += b.energy_mwh * b.cycle_fade;
+    h.calendar_fade_mwh += b.energy_mwh * b.calendar_fade;
+  }
+  h.capacity_mwh = ph.capacity_mwh;
+  h.augmented_mwh = ph.augmented_mwh;
+  h.augmentations = ph.augmentations;
+  h.full_cycles = ph.cycles;
+  return h;
 }
 
 namespace {
@@ -131,7 +270,6 @@ void Split(double total, const std::vector<double>& cap, const std::vector<doubl
 
 StepLosses Station::Apply(double charge_mw, double discharge_mw, const std::vector<double>* targets) {
   StepLosses loss;
-  const double eta_c = config_.eta_charge, eta_d = config_.eta_discharge;
   const std::size_t np = phases_.size();
   double standby = 0.0;
   std::vector<double>&cap_c = cap_c_, &cap_d = cap_d_, &w_c = w_c_, &w_d = w_d_, &share_c = share_c_, &share_d = share_d_;
@@ -161,12 +299,23 @@ StepLosses Station::Apply(double charge_mw, double discharge_mw, const std::vect
     const double d = share_d[i];
     const double before = ph.stored_mwh;
     const double e = ph.after_self_discharge_mwh;
-    ph.stored_mwh = e + (eta_c * c - d / eta_d) * dt_h_;
-    ph.discharged_stored_mwh += d / eta_d * dt_h_;
+    ChainLosses lc, ld;
+    const double gained = conversion_[i].Charge(c, &lc);
+    const double drawn = conversion_[i].Discharge(d, &ld);
+    ph.stored_mwh = e + (gained - drawn) * dt_h_;
+    ph.discharged_stored_mwh += drawn * dt_h_;
+    ph.throughput_mw = c + d;
     loss.self_discharge_mw += (before - e) / dt_h_;
+    loss.charge_conversion_mw += c - gained;
+    loss.discharge_conversion_mw += drawn - d;
+    loss.chain.pcs += lc.pcs + ld.pcs;
+    loss.chain.battery += lc.battery + ld.battery;
+    loss.chain.skid += lc.skid + ld.skid;
+    loss.chain.main += lc.main + ld.main;
   }
-  loss.charge_conversion_mw = (1.0 - eta_c) * charge_mw;
-  loss.discharge_conversion_mw = (1.0 / eta_d - 1.0) * discharge_mw;
+  // Fade applied at the end of the previous day removed energy above the new SOC max.
+  loss.fade_mw = fade_removed_mwh_ / dt_h_;
+  fade_removed_mwh_ = 0.0;
   last_net_mw_ = discharge_mw - charge_mw;
   return loss;
 }

@@ -26,8 +26,8 @@ double Since(std::chrono::steady_clock::time_point t0) {
 
 // Inputs shared by cases with the same inputs key: built once by the first case that needs
 // them, dropped when the last case that needs them has started. The PV series, the costly
-// part, is shared one level further: by every input set with the same time, site, weather
-// and PV (e.g. cases that differ only in the export limit).
+// part (with the weather's temperature), is shared one level further: by every input set
+// with the same time, site, weather and PV (e.g. cases that differ only in the export limit).
 class InputsCache {
  public:
   InputsCache(const SweepSpec& spec, const std::vector<const Case*>& todo) : spec_(spec) {
@@ -73,7 +73,7 @@ class InputsCache {
   std::int64_t built() const { return built_; }
 
  private:
-  using PvFuture = std::shared_future<std::shared_ptr<const Series>>;
+  using PvFuture = std::shared_future<std::shared_ptr<const engine::Inputs>>;
   struct Entry {
     std::shared_future<std::shared_ptr<const engine::Inputs>> future;
     std::int64_t remaining = 0;
@@ -88,7 +88,7 @@ class InputsCache {
   std::shared_ptr<const engine::Inputs> Build(const Case& c) {
     const std::string& key = spec_.pv_keys[c.index];
     PvFuture f;
-    std::promise<std::shared_ptr<const Series>> mine;
+    std::promise<std::shared_ptr<const engine::Inputs>> mine;
     bool build = false;
     {
       std::lock_guard lock(mu_);
@@ -105,14 +105,14 @@ class InputsCache {
     if (build) {
       try {
         auto inputs = std::make_shared<const engine::Inputs>(io::BuildInputs(sc));
-        mine.set_value(std::shared_ptr<const Series>(inputs, &inputs->pv_mw));  // aliases the inputs
+        mine.set_value(inputs);
         return inputs;
       } catch (...) {
         mine.set_exception(std::current_exception());
         throw;
       }
     }
-    const std::shared_ptr<const Series> pv = f.get();
+    const std::shared_ptr<const engine::Inputs> pv = f.get();
     return std::make_shared<const engine::Inputs>(io::BuildInputs(sc, nullptr, pv.get()));
   }
 
