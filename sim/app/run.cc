@@ -73,6 +73,16 @@ RunOutcome RunWithInputs(const io::Scenario& sc, const engine::Inputs& inputs, c
   }
   o.timings.engine_s = o.result.engine_seconds;
   o.kpis = engine::ComputeKpis(o.result, o.scenario.model);
+  if (o.scenario.model.station.HasOutages()) {
+    // What outages cost: the same strategy on the same inputs without them.
+    io::Scenario whole = o.scenario;
+    whole.model.station.forced_outages = {};
+    for (auto& p : whole.model.station.phases) p.outages.clear();
+    const RunOutcome cf = RunWithInputs(whole, inputs);
+    o.kpis.outage_lost_discharge_mwh = cf.kpis.discharged_mwh - o.kpis.discharged_mwh;
+    o.kpis.outage_lost_charge_mwh = cf.kpis.charged_mwh - o.kpis.charged_mwh;
+    o.kpis.outage_lost_revenue_yuan = cf.kpis.net_revenue_yuan - o.kpis.net_revenue_yuan;
+  }
   if (o.kpis.clipped_steps > 0) {
     spdlog::info("{} setpoints clipped by station or grid limits ({:.1f} MWh)", o.kpis.clipped_steps, o.kpis.clipped_mwh);
   }

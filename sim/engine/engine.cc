@@ -39,8 +39,7 @@ void RunInto(const ModelConfig& model, const Inputs& in, dispatch::Strategy& str
                   &r.export_mw, &r.import_mw, &r.soc_mwh, &r.charge_loss_mw,
                   &r.discharge_loss_mw, &r.self_discharge_loss_mw, &r.station_loss_mw,
                   &r.commissioned_mwh, &r.standby_mw, &r.loss_pcs_mw, &r.loss_battery_mw, &r.loss_skid_tx_mw,
-                  &r.loss_main_tx_mw, &r.aux_load_mw, &r.loss_fade_mw, &r.temp_air_c, &r.available_mw,
-                  &r.outage_lost_discharge_mw, &r.outage_lost_charge_mw}) {
+                  &r.loss_main_tx_mw, &r.aux_load_mw, &r.loss_fade_mw, &r.temp_air_c, &r.available_mw}) {
     s->resize(n);
   }
   r.phase_names.clear();
@@ -150,13 +149,6 @@ void RunInto(const ModelConfig& model, const Inputs& in, dispatch::Strategy& str
     r.loss_fade_mw[k] = loss.fade_mw;
     r.temp_air_c[k] = temp_c;
     r.available_mw[k] = lim.available_mw;
-    // What outages prevented (first order: the setpoint against the limits with and without them).
-    r.outage_lost_discharge_mw[k] = setpoint > 0.0 ? std::max(0.0, std::min(setpoint, lim.discharge_max_full_mw) -
-                                                                  std::max(f.discharge_mw, std::min(setpoint, lim.discharge_max_mw)))
-                                                   : 0.0;
-    r.outage_lost_charge_mw[k] = setpoint < 0.0 ? std::max(0.0, std::min(-setpoint, lim.charge_max_full_mw) -
-                                                                 std::max(f.charge_mw, std::min(-setpoint, lim.charge_max_mw)))
-                                                : 0.0;
     r.charge_loss_mw[k] = loss.charge_conversion_mw;
     r.discharge_loss_mw[k] = loss.discharge_conversion_mw;
     r.self_discharge_loss_mw[k] = loss.self_discharge_mw;

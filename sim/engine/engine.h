@@ -59,7 +59,6 @@ struct RunResult {
   Series loss_fade_mw;                 //!< stored energy above a faded SOC max, removed
   Series temp_air_c;                   //!< ambient temperature used, °C
   Series available_mw;                 //!< power in service times availability
-  Series outage_lost_discharge_mw, outage_lost_charge_mw;  //!< setpoint power outages prevented
   Eigen::MatrixXd phase_soc_mwh;       //!< steps × phases, at step end
   Eigen::MatrixXd phase_capacity_mwh;  //!< steps × phases: usable energy (fade, augmentation)
   std::vector<storage::PhaseHealth> phase_health;  //!< at the end of the run

@@ -27,8 +27,7 @@ Kpis ComputeKpis(const RunResult& r, const ModelConfig& model) {
   k.loss_main_tx_mwh = r.loss_main_tx_mw.sum() * dt;
   k.loss_aux_mwh = r.aux_load_mw.sum() * dt;
   k.loss_fade_mwh = r.loss_fade_mw.sum() * dt;
-  k.outage_lost_discharge_mwh = r.outage_lost_discharge_mw.sum() * dt;
-  k.outage_lost_charge_mwh = r.outage_lost_charge_mw.sum() * dt;
+
   k.commissioned_mwh = r.commissioned_mwh.sum();
   k.initial_stored_mwh = r.initial_stored_mwh;
   k.final_stored_mwh = r.axis.count > 0 ? r.soc_mwh[r.axis.count - 1] : r.initial_stored_mwh;
@@ -54,7 +53,6 @@ Kpis ComputeKpis(const RunResult& r, const ModelConfig& model) {
     k.energy_revenue_yuan += r.discharge_mw[i] * price * dt;
     k.charging_cost_yuan += r.charge_mw[i] * price * dt;
     k.aux_cost_yuan += r.aux_mw[i] * price * dt;
-    k.outage_lost_revenue_yuan += r.outage_lost_discharge_mw[i] * price * dt;
     const double would_curtail =
         std::max(0.0, r.pv_mw[i] - r.load_mw[i] - r.aux_mw[i] - r.export_limit_mw[i]);
     k.curtailment_absorbed_mwh += std::min(r.charge_mw[i], would_curtail) * dt;

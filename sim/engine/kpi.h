@@ -74,8 +74,10 @@ struct Kpis {
   double aux_by_month_mwh[12] = {};     //!< auxiliary load by calendar month (all years)
   // Availability.
   double availability = 1.0;            //!< time-weighted share of power in service available
+  //! Lost to outages: the same run without outages (same strategy and inputs) minus this one
+  //! (filled by app::RunWithInputs when the station has outages; 0 otherwise).
   double outage_lost_discharge_mwh = 0.0, outage_lost_charge_mwh = 0.0;
-  double outage_lost_revenue_yuan = 0.0;  //!< lost discharge at the step's price (first order)
+  double outage_lost_revenue_yuan = 0.0;
   std::vector<PhaseKpis> phases;
   std::vector<YearKpis> years;
 };

@@ -29,8 +29,10 @@ std::string TimeseriesCsv(const engine::RunResult& r, const PvDetail* pv, const 
   out.reserve(static_cast<std::size_t>(n) * (200 + 16 * r.phase_names.size()));
   auto put = [&out](std::string_view s) { out.append(s.data(), s.data() + s.size()); };
   put("time,pv_mw,curtailed_mw,load_mw,aux_mw,setpoint_mw,charge_mw,discharge_mw,export_mw,import_mw,"
-         "price_yuan_per_mwh,soc_mwh,station_loss_mw,charge_loss_mw,discharge_loss_mw,self_discharge_loss_mw");
+         "price_yuan_per_mwh,soc_mwh,station_loss_mw,charge_loss_mw,discharge_loss_mw,self_discharge_loss_mw,"
+         "loss_pcs_mw,loss_battery_mw,loss_skid_tx_mw,loss_main_tx_mw,aux_load_mw,loss_fade_mw,temp_air_c,available_mw");
   for (const auto& p : r.phase_names) fmt::format_to(std::back_inserter(out), ",soc_mwh[{}]", p);
+  for (const auto& p : r.phase_names) fmt::format_to(std::back_inserter(out), ",capacity_mwh[{}]", p);
   if (plan && !plan->soc_mwh.empty()) put(",plan_soc_mwh");
   const bool forecasts = plan && !plan->forecast_pv_mw.empty();
   if (forecasts) put(",forecast_pv_mw,forecast_load_mw,forecast_price_yuan_per_mwh");
@@ -51,7 +53,10 @@ std::string TimeseriesCsv(const engine::RunResult& r, const PvDetail* pv, const 
                    r.aux_mw[k], r.setpoint_mw[k], r.charge_mw[k], r.discharge_mw[k], r.export_mw[k], r.import_mw[k],
                    r.price_yuan_per_mwh[k], r.soc_mwh[k], r.station_loss_mw[k], r.charge_loss_mw[k],
                    r.discharge_loss_mw[k], r.self_discharge_loss_mw[k]);
+    fmt::format_to(buf, ",{},{},{},{},{},{},{},{}", r.loss_pcs_mw[k], r.loss_battery_mw[k], r.loss_skid_tx_mw[k], r.loss_main_tx_mw[k],
+                   r.aux_load_mw[k], r.loss_fade_mw[k], r.temp_air_c[k], r.available_mw[k]);
     for (Eigen::Index p = 0; p < r.phase_soc_mwh.cols(); ++p) fmt::format_to(buf, ",{}", r.phase_soc_mwh(k, p));
+    for (Eigen::Index p = 0; p < r.phase_capacity_mwh.cols(); ++p) fmt::format_to(buf, ",{}", r.phase_capacity_mwh(k, p));
     if (plan && !plan->soc_mwh.empty()) fmt::format_to(buf, ",{}", plan->soc_mwh[static_cast<std::size_t>(k)]);
     if (forecasts) {
       const auto i = static_cast<std::size_t>(k);
@@ -95,6 +100,14 @@ nlohmann::json SummaryJson(const Scenario& sc, const engine::RunResult& r, const
                   {"self_discharge", k.loss_self_discharge_mwh},
                   {"total_station", k.loss_total_mwh},
                   {"aux", k.aux_mwh}}},
+      {"losses_by_cause", {{"pcs", k.loss_pcs_mwh},
+                           {"battery", k.loss_battery_mwh},
+                           {"skid_transformer", k.loss_skid_tx_mwh},
+                           {"main_transformer", k.loss_main_tx_mwh},
+                           {"auxiliary", k.loss_aux_mwh},
+                           {"self_discharge", k.loss_self_discharge_mwh},
+                           {"capacity_fade", k.loss_fade_mwh}}},
+      {"aux_by_month", std::vector<double>(std::begin(k.aux_by_month_mwh), std::end(k.aux_by_month_mwh))},
       {"stored_initial", k.initial_stored_mwh},
       {"stored_commissioned", k.commissioned_mwh},
       {"stored_final", k.final_stored_mwh},
@@ -109,6 +122,7 @@ nlohmann::json SummaryJson(const Scenario& sc, const engine::RunResult& r, const
                        {"net", k.net_revenue_yuan}};
   j["checks"] = {{"max_node_imbalance_mw", k.max_node_imbalance_mw},
                  {"max_station_imbalance_mw", k.max_station_imbalance_mw},
+                 {"max_cause_imbalance_mw", k.max_cause_imbalance_mw},
                  {"max_ledger_imbalance_mw", std::max(k.max_node_imbalance_mw, k.max_station_imbalance_mw)},
                  {"min_soc_margin_mwh", k.min_soc_margin_mwh},
                  {"clipped_setpoints", k.clipped_steps},
@@ -122,9 +136,43 @@ nlohmann::json SummaryJson(const Scenario& sc, const engine::RunResult& r, const
                       {"equivalent_full_cycles", p.equivalent_full_cycles},
                       {"stored_final_mwh", p.final_stored_mwh},
                       {"days_in_service", p.days_in_service},
-                      {"capacity_revenue_yuan", p.capacity_revenue_yuan}});
+                      {"capacity_revenue_yuan", p.capacity_revenue_yuan},
+                      {"nameplate_mwh", p.nameplate_mwh},
+                      {"capacity_mwh", p.capacity_mwh},
+                      {"state_of_health", p.state_of_health},
+                      {"cycle_fade_mwh", p.cycle_fade_mwh},
+                      {"calendar_fade_mwh", p.calendar_fade_mwh},
+                      {"augmented_mwh", p.augmented_mwh},
+                      {"augmentations", p.augmentations},
+                      {"projected_end_of_life_year", p.projected_end_of_life_year}});
   }
   j["phases"] = phases;
+  j["availability"] = {{"achieved", k.availability},
+                       {"discharge_lost_mwh", k.outage_lost_discharge_mwh},
+                       {"charge_lost_mwh", k.outage_lost_charge_mwh},
+                       {"revenue_lost_yuan", k.outage_lost_revenue_yuan}};
+  json years = json::array();
+  for (const auto& y : k.years) {
+    years.push_back({{"year", y.year},
+                     {"days", y.days},
+                     {"pv_mwh", y.pv_mwh},
+                     {"curtailed_mwh", y.curtailed_mwh},
+                     {"curtailment_absorbed_mwh", y.curtailment_absorbed_mwh},
+                     {"charged_mwh", y.charged_mwh},
+                     {"discharged_mwh", y.discharged_mwh},
+                     {"aux_mwh", y.aux_mwh},
+                     {"losses_mwh", y.loss_total_mwh},
+                     {"energy_revenue_yuan", y.energy_revenue_yuan},
+                     {"capacity_revenue_yuan", y.capacity_revenue_yuan},
+                     {"charging_cost_yuan", y.charging_cost_yuan},
+                     {"aux_cost_yuan", y.aux_cost_yuan},
+                     {"net_revenue_yuan", y.net_revenue_yuan},
+                     {"equivalent_full_cycles", y.equivalent_full_cycles},
+                     {"availability", y.availability},
+                     {"capacity_mwh", y.capacity_mwh},
+                     {"state_of_health", y.state_of_health}});
+  }
+  j["years"] = years;
   if (plan) {
     double soc_gap = 0.0, power_gap = 0.0;
     for (std::int64_t i = 0; i < r.axis.count; ++i) {
@@ -165,7 +213,22 @@ void WriteOutputs(const std::string& dir, const Scenario& sc, const engine::RunR
   t->output_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   t->total_s += t->output_s;
   files.Write("summary.json", SummaryJson(sc, r, k, *t, plan).dump(2) + "\n");
+  files.Write("annual.csv", AnnualCsv(k));
   files.Commit();
+}
+
+std::string AnnualCsv(const engine::Kpis& k) {
+  std::string out =
+      "year,days,pv_mwh,curtailed_mwh,curtailment_absorbed_mwh,charged_mwh,discharged_mwh,aux_mwh,losses_mwh,"
+      "energy_revenue_yuan,capacity_revenue_yuan,charging_cost_yuan,aux_cost_yuan,net_revenue_yuan,equivalent_full_cycles,"
+      "availability,capacity_mwh,state_of_health\n";
+  for (const auto& y : k.years) {
+    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", y.year, y.days, y.pv_mwh, y.curtailed_mwh,
+                       y.curtailment_absorbed_mwh, y.charged_mwh, y.discharged_mwh, y.aux_mwh, y.loss_total_mwh,
+                       y.energy_revenue_yuan, y.capacity_revenue_yuan, y.charging_cost_yuan, y.aux_cost_yuan,
+                       y.net_revenue_yuan, y.equivalent_full_cycles, y.availability, y.capacity_mwh, y.state_of_health);
+  }
+  return out;
 }
 
 }  // namespace essim::io

@@ -33,7 +33,10 @@ std::string TimeseriesCsv(const engine::RunResult& r, const PvDetail* pv = nullp
 nlohmann::json SummaryJson(const Scenario& sc, const engine::RunResult& r, const engine::Kpis& k, const Timings& t,
                            const PlanOutput* plan = nullptr);
 
-//! Writes timeseries.csv (if enabled) and summary.json into `dir`, atomically.
+//! The annual table: one row per calendar year (local time) of the run.
+std::string AnnualCsv(const engine::Kpis& k);
+
+//! Writes timeseries.csv (if enabled), summary.json and annual.csv into `dir`, atomically.
 void WriteOutputs(const std::string& dir, const Scenario& sc, const engine::RunResult& r, const engine::Kpis& k,
                   Timings* t, const PvDetail* pv = nullptr, const PlanOutput* plan = nullptr);
 

@@ -81,14 +81,29 @@ double Conversion::Discharge(double poi_mw, ChainLosses* loss) const {
 
 namespace {
 
-// Largest x in [0, cap] with f(x) <= target, f increasing from f(0) = 0: bisection to the
-// last representable step, returning the lower end (so the bound always holds).
+// Largest x in [0, cap] with f(x) <= target, f increasing from f(0) = 0 and nearly linear
+// (f(x)/x is an efficiency that varies slowly): secant steps through the origin converge in
+// a few evaluations; the result is then nudged down until the bound holds exactly, with
+// bisection as the fallback.
 template <typename F>
 double LargestBelow(F f, double target, double cap) {
   if (!(target > 0.0) || !(cap > 0.0)) return 0.0;
-  if (f(cap) <= target) return cap;
+  const double f_cap = f(cap);
+  if (f_cap <= target) return cap;
+  double x = cap * target / f_cap;
+  for (int i = 0; i < 30; ++i) {
+    const double fx = f(x);
+    if (!(fx > 0.0)) break;
+    const double next = std::min(cap, x * target / fx);
+    if (std::abs(next - x) <= 1e-15 * x) break;
+    x = next;
+  }
+  for (int i = 0; i < 64; ++i) {
+    if (f(x) <= target) return x;
+    x = std::nextafter(x, 0.0);
+  }
   double lo = 0.0, hi = cap;
-  for (int i = 0; i < 80 && hi - lo > 1e-13 * cap; ++i) {
+  for (int i = 0; i < 200 && hi - lo > 1e-13 * cap; ++i) {
     const double mid = 0.5 * (lo + hi);
     (f(mid) <= target ? lo : hi) = mid;
   }

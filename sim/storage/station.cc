@@ -60,6 +60,14 @@ std::vector<std::string> StationConfig::Validate() const {
   return errors;
 }
 
+bool StationConfig::HasOutages() const {
+  if (forced_outages.enabled()) return true;
+  for (const auto& p : phases) {
+    if (!p.outages.empty()) return true;
+  }
+  return false;
+}
+
 Station::Station(const StationConfig& config, const TimeAxis& axis)
     : config_(config), axis_(axis), phases_(config.phases.size()), dt_h_(axis.dt_h()) {
   keep_factor_ = std::pow(1.0 - config_.self_discharge_per_day, axis.step_s / 86400.0);

@@ -49,6 +49,8 @@ struct StationConfig {
   double augment_to_soh = 1.0;      //!< ... restoring its usable energy to this fraction of nameplate
   ForcedOutageConfig forced_outages;  //!< random unit outages (each phase its own stream)
 
+  //! Whether any phase can be out of service (planned or forced outages).
+  bool HasOutages() const;
   //! All problems at once, each as "key: expected ..., found ..." (empty = valid).
   std::vector<std::string> Validate() const;
 };

@@ -56,16 +56,20 @@ BOOST_AUTO_TEST_CASE(timeseries_header_and_exact_numbers) {
   r.axis = TimeAxis{1735660800, 900, 2, 28800};
   for (auto* x : {&r.pv_mw, &r.curtailed_mw, &r.load_mw, &r.aux_mw, &r.setpoint_mw, &r.charge_mw, &r.discharge_mw,
                   &r.export_mw, &r.import_mw, &r.price_yuan_per_mwh, &r.soc_mwh, &r.station_loss_mw, &r.charge_loss_mw,
-                  &r.discharge_loss_mw, &r.self_discharge_loss_mw}) {
+                  &r.discharge_loss_mw, &r.self_discharge_loss_mw, &r.loss_pcs_mw, &r.loss_battery_mw, &r.loss_skid_tx_mw,
+                  &r.loss_main_tx_mw, &r.aux_load_mw, &r.loss_fade_mw, &r.temp_air_c, &r.available_mw}) {
     *x = Series::Zero(2);
   }
   r.pv_mw[1] = 0.1 + 0.2;  // 0.30000000000000004 must survive the round trip
   r.phase_names = {"phase-1"};
   r.phase_soc_mwh = Eigen::MatrixXd::Constant(2, 1, 500.0);
+  r.phase_capacity_mwh = Eigen::MatrixXd::Constant(2, 1, 1000.0);
   const std::string csv = TimeseriesCsv(r);
   const std::string header = csv.substr(0, csv.find('\n'));
   for (const char* col : {"time", "pv_mw", "curtailed_mw", "load_mw", "charge_mw", "discharge_mw", "export_mw",
-                          "import_mw", "price_yuan_per_mwh", "soc_mwh", "station_loss_mw", "aux_mw", "soc_mwh[phase-1]"}) {
+                          "import_mw", "price_yuan_per_mwh", "soc_mwh", "station_loss_mw", "aux_mw", "soc_mwh[phase-1]",
+                          "loss_pcs_mw", "loss_battery_mw", "loss_skid_tx_mw", "loss_main_tx_mw", "aux_load_mw", "loss_fade_mw",
+                          "temp_air_c", "available_mw", "capacity_mwh[phase-1]"}) {
     BOOST_TEST(header.find(col) != std::string::npos, "missing column " << col);
   }
   BOOST_TEST(csv.find("\n2025-01-01T00:15:00+08:00,0.30000000000000004,") != std::string::npos);

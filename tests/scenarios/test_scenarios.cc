@@ -63,8 +63,11 @@ BOOST_AUTO_TEST_CASE(ledgers_close_and_soc_stays_in_window) {
             BOOST_TEST_REQUIRE(r.phase_soc_mwh(k, static_cast<Eigen::Index>(p)) == 0.0);
             continue;
           }
+          // The window of the usable energy at that step (capacity fade, augmentation).
           const double e = r.phase_soc_mwh(k, static_cast<Eigen::Index>(p));
-          worst_soc = std::max({worst_soc, m.station.soc_min * pc.energy_mwh - e, e - m.station.soc_max * pc.energy_mwh});
+          const double cap = r.phase_capacity_mwh(k, static_cast<Eigen::Index>(p));
+          BOOST_TEST_REQUIRE(cap <= pc.energy_mwh + r.phase_health[p].augmented_mwh + 1e-9);
+          worst_soc = std::max({worst_soc, m.station.soc_min * cap - e, e - m.station.soc_max * cap});
         }
         // Curtailment only where PV exceeds what load, aux, charging and export take.
         if (r.curtailed_mw[k] > 0.0) BOOST_TEST_REQUIRE(std::abs(r.export_mw[k] - r.export_limit_mw[k]) <= 1e-9);
@@ -81,13 +84,23 @@ BOOST_AUTO_TEST_CASE(ledgers_close_and_soc_stays_in_window) {
       BOOST_TEST(o.kpis.curtailed_mwh == curtailed, boost::test_tools::tolerance(1e-12));
       BOOST_TEST(o.kpis.max_node_imbalance_mw <= test::kLedgerAtolMw);
       BOOST_TEST(o.kpis.max_station_imbalance_mw <= test::kLedgerAtolMw);
+      BOOST_TEST(o.kpis.max_cause_imbalance_mw <= test::kLedgerAtolMw);
       // Whole run: charged − discharged − station losses = change in stored energy.
       // Sums of ~35,000 terms of ~1000 MW: compare with an absolute tolerance of 1e-9 of throughput.
       BOOST_TEST(std::abs((o.kpis.charged_mwh - o.kpis.discharged_mwh - o.kpis.loss_total_mwh) -
                           (o.kpis.final_stored_mwh - o.kpis.initial_stored_mwh - o.kpis.commissioned_mwh)) <=
                  1e-9 * (1.0 + o.kpis.charged_mwh + o.kpis.discharged_mwh));
-      // The realized round trip cannot beat the product of the one-way efficiencies.
-      BOOST_TEST(o.kpis.round_trip_efficiency <= m.station.eta_charge * m.station.eta_discharge + 1e-12);
+      // The realized round trip cannot beat the product of the one-way efficiencies (with the
+      // detailed chain: the best PCS point and the battery, each way).
+      double best = m.station.eta_charge * m.station.eta_discharge;
+      if (m.station.conversion.detailed) {
+        const auto& c = m.station.conversion;
+        double pcs = c.pcs_efficiency;
+        if (!c.pcs.empty()) pcs = *std::max_element(c.pcs.efficiency.begin(), c.pcs.efficiency.end());
+        const double battery = c.battery_loss_at_rated > 0.0 ? 1.0 : c.battery_efficiency;
+        best = (pcs * battery) * (pcs * battery);
+      }
+      BOOST_TEST(o.kpis.round_trip_efficiency <= best + 1e-12);
     }
   }
 }
@@ -108,9 +121,14 @@ BOOST_AUTO_TEST_CASE(same_scenario_same_bits) {
 BOOST_AUTO_TEST_CASE(regret_is_never_negative_on_any_shipped_scenario) {
   // Each scenario's own strategy, two others, and the optimum ending with the same stored
   // energy as the reference (first 14 days of each scenario to keep the suite fast).
+  // Regret >= 0 is a theorem only when the engine applies the model the optimum plans on:
+  // scenarios with the detailed conversion chain, temperature-driven aux, ageing or outages
+  // are left out (there a strategy may beat the linear-model optimum; README says so).
   for (const auto& path : ShippedScenarios()) {
     BOOST_TEST_CONTEXT("scenario " << path) {
       const io::Scenario sc = io::LoadScenario(path);
+      const auto& st = sc.model.station;
+      if (st.conversion.detailed || st.aux.temperature_driven() || st.ageing.enabled || st.HasOutages()) continue;
       io::LoadOptions o;
       if (sc.axis.count * sc.axis.step_s > 14 * 86400) o.sets = {"time.duration=14 d"};
       std::vector<std::string> names{"absorb_curtailment", "rolling_horizon"};
