@@ -55,6 +55,8 @@ void RunInto(const ModelConfig& model, const Inputs& in, dispatch::Strategy& str
   r.import_limit_mw = in.import_limit_mw;
   r.phase_soc_mwh.resize(n, static_cast<Eigen::Index>(np));
   r.phase_capacity_mwh.resize(n, static_cast<Eigen::Index>(np));
+  const auto& st = model.station;
+  r.physics = st.conversion.detailed || st.aux.temperature_driven() || st.ageing.enabled || st.HasOutages();
   const bool has_temp = in.temp_air_c.size() == n;
   for (const auto& p : model.station.phases) r.phase_names.push_back(p.name);
   r.phase_seconds_in_service.assign(np, 0);

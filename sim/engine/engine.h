@@ -62,6 +62,7 @@ struct RunResult {
   Eigen::MatrixXd phase_soc_mwh;       //!< steps × phases, at step end
   Eigen::MatrixXd phase_capacity_mwh;  //!< steps × phases: usable energy (fade, augmentation)
   std::vector<storage::PhaseHealth> phase_health;  //!< at the end of the run
+  bool physics = false;                //!< the station uses the conversion chain, aux model, ageing or outages
   std::vector<std::string> phase_names;
   std::vector<double> phase_discharged_stored_mwh;  //!< energy drawn from storage per phase
   std::vector<std::int64_t> phase_seconds_in_service;

@@ -29,10 +29,12 @@ std::string TimeseriesCsv(const engine::RunResult& r, const PvDetail* pv, const 
   out.reserve(static_cast<std::size_t>(n) * (200 + 16 * r.phase_names.size()));
   auto put = [&out](std::string_view s) { out.append(s.data(), s.data() + s.size()); };
   put("time,pv_mw,curtailed_mw,load_mw,aux_mw,setpoint_mw,charge_mw,discharge_mw,export_mw,import_mw,"
-         "price_yuan_per_mwh,soc_mwh,station_loss_mw,charge_loss_mw,discharge_loss_mw,self_discharge_loss_mw,"
-         "loss_pcs_mw,loss_battery_mw,loss_skid_tx_mw,loss_main_tx_mw,aux_load_mw,loss_fade_mw,temp_air_c,available_mw");
+         "price_yuan_per_mwh,soc_mwh,station_loss_mw,charge_loss_mw,discharge_loss_mw,self_discharge_loss_mw");
+  if (r.physics) put(",loss_pcs_mw,loss_battery_mw,loss_skid_tx_mw,loss_main_tx_mw,aux_load_mw,loss_fade_mw,temp_air_c,available_mw");
   for (const auto& p : r.phase_names) fmt::format_to(std::back_inserter(out), ",soc_mwh[{}]", p);
-  for (const auto& p : r.phase_names) fmt::format_to(std::back_inserter(out), ",capacity_mwh[{}]", p);
+  if (r.physics) {
+    for (const auto& p : r.phase_names) fmt::format_to(std::back_inserter(out), ",capacity_mwh[{}]", p);
+  }
   if (plan && !plan->soc_mwh.empty()) put(",plan_soc_mwh");
   const bool forecasts = plan && !plan->forecast_pv_mw.empty();
   if (forecasts) put(",forecast_pv_mw,forecast_load_mw,forecast_price_yuan_per_mwh");
@@ -53,10 +55,14 @@ std::string TimeseriesCsv(const engine::RunResult& r, const PvDetail* pv, const 
                    r.aux_mw[k], r.setpoint_mw[k], r.charge_mw[k], r.discharge_mw[k], r.export_mw[k], r.import_mw[k],
                    r.price_yuan_per_mwh[k], r.soc_mwh[k], r.station_loss_mw[k], r.charge_loss_mw[k],
                    r.discharge_loss_mw[k], r.self_discharge_loss_mw[k]);
-    fmt::format_to(buf, ",{},{},{},{},{},{},{},{}", r.loss_pcs_mw[k], r.loss_battery_mw[k], r.loss_skid_tx_mw[k], r.loss_main_tx_mw[k],
-                   r.aux_load_mw[k], r.loss_fade_mw[k], r.temp_air_c[k], r.available_mw[k]);
+    if (r.physics) {
+      fmt::format_to(buf, ",{},{},{},{},{},{},{},{}", r.loss_pcs_mw[k], r.loss_battery_mw[k], r.loss_skid_tx_mw[k],
+                     r.loss_main_tx_mw[k], r.aux_load_mw[k], r.loss_fade_mw[k], r.temp_air_c[k], r.available_mw[k]);
+    }
     for (Eigen::Index p = 0; p < r.phase_soc_mwh.cols(); ++p) fmt::format_to(buf, ",{}", r.phase_soc_mwh(k, p));
-    for (Eigen::Index p = 0; p < r.phase_capacity_mwh.cols(); ++p) fmt::format_to(buf, ",{}", r.phase_capacity_mwh(k, p));
+    if (r.physics) {
+      for (Eigen::Index p = 0; p < r.phase_capacity_mwh.cols(); ++p) fmt::format_to(buf, ",{}", r.phase_capacity_mwh(k, p));
+    }
     if (plan && !plan->soc_mwh.empty()) fmt::format_to(buf, ",{}", plan->soc_mwh[static_cast<std::size_t>(k)]);
     if (forecasts) {
       const auto i = static_cast<std::size_t>(k);

@@ -71,6 +71,8 @@ bool StationConfig::HasOutages() const {
 Station::Station(const StationConfig& config, const TimeAxis& axis)
     : config_(config), axis_(axis), phases_(config.phases.size()), dt_h_(axis.dt_h()) {
   keep_factor_ = std::pow(1.0 - config_.self_discharge_per_day, axis.step_s / 86400.0);
+  detailed_ = config_.conversion.detailed;
+  aux_driven_ = config_.aux.temperature_driven();
   ramp_step_mw_ = config_.ramp_mw_per_min * axis.step_s / 60.0;
   rainflow_.reserve(phases_.size());
   for (std::size_t i = 0; i < phases_.size(); ++i) {
@@ -120,7 +122,7 @@ StepLimits Station::BeginStep(std::int64_t k, double ambient_c) {
       ph.stored_mwh = config_.soc_initial * ph.capacity_mwh;
       lim.commissioned_mwh += ph.stored_mwh;
     }
-    ph.available = availability_[i].At(t);
+    ph.available = has_outages_ ? availability_[i].At(t) : 1.0;
     if (!ph.in_service) {
       ph.after_self_discharge_mwh = 0.0;
       ph.charge_cap_mw = ph.discharge_cap_mw = ph.standby_mw = 0.0;
@@ -128,7 +130,7 @@ StepLimits Station::BeginStep(std::int64_t k, double ambient_c) {
     }
     const Conversion& conv = conversion_[i];
     power_in_service_mw_ += pc.power_mw;
-    const double aux = config_.aux.Mw(pc.aux_mw, ambient_c, ph.throughput_mw);
+    const double aux = aux_driven_ ? config_.aux.Mw(pc.aux_mw, ambient_c, ph.throughput_mw) : pc.aux_mw;
     lim.aux_load_mw += aux;
     lim.skid_no_load_mw += conv.SkidNoLoadMw();
     lim.main_no_load_mw += conv.MainNoLoadMw();
@@ -138,9 +140,15 @@ StepLimits Station::BeginStep(std::int64_t k, double ambient_c) {
     // its share of the headroom and of the energy above SOC min, at its share of the power.
     const double a = ph.available;
     const double up = std::max(0.0, ph.emax_mwh - e) / dt_h_, down = std::max(0.0, e - ph.emin_mwh) / dt_h_;
-    ph.charge_cap_mw = conv.MaxCharge(a * up, a * pc.power_mw);
-    ph.discharge_cap_mw = conv.MaxDischarge(a * down, a * pc.power_mw);
-    ph.standby_mw = e < ph.emin_mwh ? conv.MaxCharge((ph.emin_mwh - e) / dt_h_, pc.power_mw) : 0.0;
+    if (detailed_) {
+      ph.charge_cap_mw = conv.MaxCharge(a * up, a * pc.power_mw);
+      ph.discharge_cap_mw = conv.MaxDischarge(a * down, a * pc.power_mw);
+      ph.standby_mw = e < ph.emin_mwh ? conv.MaxCharge((ph.emin_mwh - e) / dt_h_, pc.power_mw) : 0.0;
+    } else {  // constant efficiencies: closed forms (the hot path of long rule-based runs)
+      ph.charge_cap_mw = std::clamp(a * up / config_.eta_charge, 0.0, a * pc.power_mw);
+      ph.discharge_cap_mw = std::clamp(a * down * config_.eta_discharge, 0.0, a * pc.power_mw);
+      ph.standby_mw = e < ph.emin_mwh ? std::min((ph.emin_mwh - e) / (config_.eta_charge * dt_h_), pc.power_mw) : 0.0;
+    }
     lim.charge_max_mw += ph.charge_cap_mw;
     lim.discharge_max_mw += ph.discharge_cap_mw;
     lim.charge_min_mw += ph.standby_mw;
@@ -308,8 +316,16 @@ StepLosses Station::Apply(double charge_mw, double discharge_mw, const std::vect
     const double before = ph.stored_mwh;
     const double e = ph.after_self_discharge_mwh;
     ChainLosses lc, ld;
-    const double gained = conversion_[i].Charge(c, &lc);
-    const double drawn = conversion_[i].Discharge(d, &ld);
+    double gained, drawn;
+    if (detailed_) {
+      gained = conversion_[i].Charge(c, &lc);
+      drawn = conversion_[i].Discharge(d, &ld);
+    } else {
+      gained = config_.eta_charge * c;
+      drawn = d / config_.eta_discharge;
+      lc.pcs = c - gained;
+      ld.pcs = drawn - d;
+    }
     ph.stored_mwh = e + (gained - drawn) * dt_h_;
     ph.discharged_stored_mwh += drawn * dt_h_;
     ph.throughput_mw = c + d;

@@ -168,6 +168,7 @@ class Station {
   std::vector<PhaseAvailability> availability_;
   std::vector<Rainflow> rainflow_;
   bool has_outages_ = false;
+  bool detailed_ = false, aux_driven_ = false;
   double day_elapsed_s_ = 0.0;
   double cell_temp_c_ = 20.0;
   double fade_removed_mwh_ = 0.0;  // stored energy removed by fade at the last day end

@@ -64,6 +64,7 @@ BOOST_AUTO_TEST_CASE(timeseries_header_and_exact_numbers) {
   r.phase_names = {"phase-1"};
   r.phase_soc_mwh = Eigen::MatrixXd::Constant(2, 1, 500.0);
   r.phase_capacity_mwh = Eigen::MatrixXd::Constant(2, 1, 1000.0);
+  r.physics = true;  // a station with the physics on: the by-cause columns too
   const std::string csv = TimeseriesCsv(r);
   const std::string header = csv.substr(0, csv.find('\n'));
   for (const char* col : {"time", "pv_mw", "curtailed_mw", "load_mw", "charge_mw", "discharge_mw", "export_mw",
