@@ -2,16 +2,8 @@
 # End-to-end checks of the essim command line: exit codes, located errors on stderr,
 # nothing written for a bad scenario, outputs for a good one, --set, --json, and the
 # README's scenario reference equal to `essim reference`.
-set -u
 ESSIM="$1"
-fails=0
-passes=0
-check() {  # check NAME CONDITION...
-  local name="$1"; shift
-  if "$@"; then passes=$((passes + 1)); else echo "FAIL: $name"; fails=$((fails + 1)); fi
-}
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
+source "$(dirname "$0")/lib.sh"
 
 "$ESSIM" validate scenarios/jiayuguan-2025.yaml > "$tmp/v.out" 2>&1
 check "validate good exits 0" test $? -eq 0
@@ -85,5 +77,4 @@ check "README scenario reference is current (regenerate: tools/update_readme_ref
 sed -n '/<!-- BEGIN SWEEP REFERENCE/,/<!-- END SWEEP REFERENCE/p' README.md | sed '1d;$d' > "$tmp/readme-sref.md"
 check "README sweep reference is current (regenerate: tools/update_readme_reference.sh)" diff -q "$tmp/sref.md" "$tmp/readme-sref.md"
 
-echo "cli: $passes passed, $fails failed"
-test "$fails" -eq 0
+finish cli

@@ -1,16 +1,8 @@
 #!/usr/bin/env bash
 # tools/plot_results.py on a small comparison and a single run: the right files, non-empty.
-set -u
 ESSIM="$1"
+source "$(dirname "$0")/lib.sh"
 PY=/usr/bin/python3
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-passes=0
-check() {
-  local name="$1"; shift
-  if "$@"; then passes=$((passes + 1)); else echo "FAIL: $name"; fails=$((fails + 1)); fi
-}
 "$ESSIM" compare tests/data/small.yaml --strategies idle,absorb_curtailment --out "$tmp/cmp" > /dev/null 2>&1
 check "compare ran" test -s "$tmp/cmp/comparison.csv"
 "$PY" tools/plot_results.py "$tmp/cmp" --out "$tmp/fig" > "$tmp/list.txt" 2> "$tmp/err.txt"
@@ -24,5 +16,4 @@ check "plot script exits 0 on a run" test $? -eq 0
 check "3 run figures" test "$(ls "$tmp/run"/*.png | wc -l)" -eq 3
 "$PY" tools/plot_results.py "$tmp/nothing-here" > /dev/null 2>&1
 check "a folder without results is an error" test $? -ne 0
-echo "plots: $passes passed, $fails failed"
-test "$fails" -eq 0
+finish plots

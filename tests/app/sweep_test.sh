@@ -3,17 +3,9 @@
 # exactly every case once, equal to an uninterrupted run; the database stays intact;
 # malformed sweep files are located and write nothing; shards merge; MPI ranks give the
 # threaded result (skipped when the MPI build is off); the Python examples make figures.
-set -u
 ESSIM="$1"
+source "$(dirname "$0")/lib.sh"
 PY=/usr/bin/python3
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-passes=0
-check() {
-  local name="$1"; shift
-  if "$@"; then passes=$((passes + 1)); else echo "FAIL: $name"; fails=$((fails + 1)); fi
-}
 rows() { "$PY" -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])" "$@"; }
 # results.csv without the columns that measure time.
 results() {
@@ -90,5 +82,4 @@ check "two figures" test "$(ls "$tmp/fig"/*.png 2>/dev/null | wc -l)" -eq 2
 for f in "$tmp/fig"/*.png; do check "non-empty $(basename "$f")" test -s "$f"; done
 check "PNG signature" test "$(head -c 4 "$tmp/fig/heatmap.png" | tail -c 3)" = "PNG"
 
-echo "sweep: $passes passed, $fails failed"
-test "$fails" -eq 0
+finish sweep
