@@ -77,8 +77,9 @@ DispatchProblem BuildDispatchProblem(const storage::StationConfig& st, const gri
       name_var(e, "energy_{}_{}", pc.name, k);
       const bool in_service = pc.in_service_unix_s <= tk;
       if (!in_service) continue;  // all bounds stay [0, 0]: fixed and presolved away
-      p.x_hi[c] = pc.power_mw;
-      p.x_hi[d] = pc.power_mw;
+      const double avail = cfg.planned_outages_known ? storage::PlannedAvailability(pc.outages, tk) : 1.0;
+      p.x_hi[c] = avail * pc.power_mw;
+      p.x_hi[d] = avail * pc.power_mw;
       p.x_lo[e] = st.soc_min * pc.energy_mwh;
       p.x_hi[e] = st.soc_max * pc.energy_mwh;
       p.c[c] = price * dt + kThroughputTieBreak * dt;

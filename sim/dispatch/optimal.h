@@ -25,6 +25,7 @@ struct OptimalConfig {
   std::optional<double> max_cycles_per_day;      //!< cap on Σ discharge/η_d per local day / nameplate
   std::int64_t window_s = 0;                     //!< 0 = the whole run as one problem
   double power_quadratic_yuan_per_mw2h = 0.0;    //!< ½·q·(c² + d²)·dt: a QP that spreads power
+  bool planned_outages_known = false;            //!< power bounds scaled by planned availability
 };
 
 //! A built dispatch problem and where its variables are.

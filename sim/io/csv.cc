@@ -307,4 +307,45 @@ std::optional<dispatch::IssuedForecasts> ReadIssuedForecasts(const std::string& 
   return f;
 }
 
+namespace {
+
+// Local civil date and second of day of a Unix time at a fixed UTC offset.
+void LocalDate(std::int64_t unix_s, std::int32_t offset_s, std::int64_t* y, unsigned* m, unsigned* d, std::int64_t* sod) {
+  const std::int64_t local = unix_s + offset_s;
+  const std::int64_t days = local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
+  *sod = local - days * 86400;
+  CivilFromDays(days, y, m, d);
+}
+
+}  // namespace
+
+std::optional<Series> ReadCsvSeriesYearly(const CsvRequest& req, const TimeAxis& axis, SourceSet* sources,
+                                          Diagnostics* diags) {
+  // The first year: from the start to the same local date and time a year later.
+  std::int64_t y0, sod0;
+  unsigned m0, d0;
+  LocalDate(axis.start_unix_s, axis.utc_offset_s, &y0, &m0, &d0, &sod0);
+  const unsigned d_next = (m0 == 2 && d0 == 29) ? 28 : d0;
+  const std::int64_t year_end = DaysFromCivil(y0 + 1, m0, d_next) * 86400 + sod0 - axis.utc_offset_s;
+  TimeAxis base = axis;
+  base.count = std::min<std::int64_t>(axis.count, (year_end - axis.start_unix_s) / axis.step_s);
+  const auto first = ReadCsvSeries(req, base, sources, diags);
+  if (!first || base.count == axis.count) return first;
+  Series out(axis.count);
+  for (std::int64_t k = 0; k < axis.count; ++k) {
+    std::int64_t y, sod;
+    unsigned m, d;
+    LocalDate(axis.TimeAt(k), axis.utc_offset_s, &y, &m, &d, &sod);
+    // The same month, day and time within the first year.
+    const bool before_start = m < m0 || (m == m0 && (d < d0 || (d == d0 && sod < sod0)));
+    const std::int64_t by = before_start ? y0 + 1 : y0;
+    unsigned bd = d;
+    if (m == 2 && d == 29 && DaysFromCivil(by, 3, 1) - DaysFromCivil(by, 2, 1) == 28) bd = 28;
+    const std::int64_t t = DaysFromCivil(by, m, bd) * 86400 + sod - axis.utc_offset_s;
+    const std::int64_t i = std::clamp<std::int64_t>((t - axis.start_unix_s) / axis.step_s, 0, base.count - 1);
+    out[k] = (*first)[i];
+  }
+  return out;
+}
+
 }  // namespace essim::io

@@ -49,6 +49,12 @@ Series AlignColumn(const CsvTable& table, std::size_t column, const TimeAxis& ax
 std::optional<Series> ReadCsvSeries(const CsvRequest& req, const TimeAxis& axis, SourceSet* sources,
                                     Diagnostics* diags);
 
+//! As ReadCsvSeries for a file covering the first year of the run ([start, start + one
+//! local calendar year)), repeated over later years by local month, day and time of day
+//! (29 February takes 28 February when the first year has none).
+std::optional<Series> ReadCsvSeriesYearly(const CsvRequest& req, const TimeAxis& axis, SourceSet* sources,
+                                          Diagnostics* diags);
+
 //! Reads issued forecasts: columns `issue_time`, `target_time` (ISO 8601 with offsets) and
 //! `column`; sorted by (target, issue) on return. Problems are located by file:row:col.
 std::optional<dispatch::IssuedForecasts> ReadIssuedForecasts(const std::string& path, const std::string& column,

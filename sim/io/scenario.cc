@@ -51,6 +51,7 @@ SeriesSpec ReadSeries(const MapReader& parent, std::string_view key, std::string
     s.column = *column;
     s.mark = r.MarkOf("path");
     s.key_path = r.PathOf("path");
+    s.repeat_yearly = r.Bool("repeat_yearly").value_or(false);
   }
   return s;
 }
@@ -110,6 +111,7 @@ void ReadPrice(const MapReader& market, Scenario* sc, Diagnostics* d) {
     s.column = r.String("column").value_or("price_yuan_per_mwh");
     s.mark = r.MarkOf("path");
     s.key_path = r.PathOf("path");
+    s.repeat_yearly = r.Bool("repeat_yearly").value_or(false);
     return;
   }
   for (const char* k : {"path", "column"}) {
@@ -313,6 +315,7 @@ void ReadDispatch(const MapReader& dr, Scenario* sc, Diagnostics* d, SourceSet& 
     o.max_cycles_per_day = r.Quantity("max_cycles_per_day");
     if (const auto w = r.Quantity("window")) o.window_s = static_cast<std::int64_t>(*w);
     o.power_quadratic_yuan_per_mw2h = r.Quantity("power_cost").value_or(0.0);
+    o.planned_outages_known = r.Bool("planned_outages_known").value_or(false);
   }
   {
     MapReader r(dr.Get("rolling_horizon"), dr.PathOf("rolling_horizon"), SectionAt("dispatch.rolling_horizon"), d);
@@ -323,6 +326,7 @@ void ReadDispatch(const MapReader& dr, Scenario* sc, Diagnostics* d, SourceSet& 
     rh.optimal.terminal_value_yuan_per_mwh = r.Quantity("terminal_value");
     rh.optimal.wear_cost_yuan_per_mwh = r.Quantity("wear_cost").value_or(0.0);
     rh.optimal.curtailment_penalty_yuan_per_mwh = r.Quantity("curtailment_penalty").value_or(0.0);
+    rh.optimal.planned_outages_known = r.Bool("planned_outages_known").value_or(false);
     if (r.Has("terminal_soc") && r.Has("terminal_value")) {
       r.Error("terminal_value", "expected either terminal_soc or terminal_value, found both");
     }
@@ -635,6 +639,7 @@ Scenario ReadScenario(const ScenarioDocument& document, const LoadOptions& optio
         sc.pv.column = pr.String("column").value_or("pv_mw");
         sc.pv.mark = pr.MarkOf("path");
         sc.pv.key_path = "pv.path";
+        sc.pv.repeat_yearly = pr.Bool("repeat_yearly").value_or(false);
       } else {
         pr.Error("path", "missing key \"path\" (required with source: csv)");
       }
@@ -822,7 +827,8 @@ engine::Inputs BuildInputs(const Scenario& sc, PvDetail* detail, const engine::I
       case SeriesSpec::Kind::kAbsent: return Series::Constant(n, absent);
       case SeriesSpec::Kind::kConstant: return Series::Constant(n, s.value);
       case SeriesSpec::Kind::kCsv: {
-        auto v = ReadCsvSeries(CsvRequest{s.path, s.column, lo, s.mark, s.key_path}, sc.axis, &sources, &d);
+        const CsvRequest req{s.path, s.column, lo, s.mark, s.key_path};
+        auto v = s.repeat_yearly ? ReadCsvSeriesYearly(req, sc.axis, &sources, &d) : ReadCsvSeries(req, sc.axis, &sources, &d);
         return v ? *v : Series::Zero(n);
       }
     }

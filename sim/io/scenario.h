@@ -28,6 +28,7 @@ struct SeriesSpec {
   std::string column;
   SourceMark mark;        //!< where it was named
   std::string key_path;
+  bool repeat_yearly = false;  //!< CSV covering the first year, repeated by local date
 };
 
 //! Energy price: constant, CSV, or time of use; then floor and cap.

@@ -18,6 +18,7 @@ Section CsvSeriesSection(std::string path, std::string what, std::string_view de
       {.name = "source", .type = FT::kEnum, .required = true, .doc = "where the series comes from", .choices = {"csv"}},
       {.name = "path", .type = FT::kPath, .required = true, .doc = "CSV file, relative to the scenario file that names it"},
       {.name = "column", .type = FT::kString, .default_text = default_column, .doc = "value column, in the unit its name states (MW, yuan/MWh)"},
+      {.name = "repeat_yearly", .type = FT::kBool, .default_text = "false", .doc = "the file covers the first year of the run; later years repeat it by local calendar date and time (29 February from 28 February)"},
   };
   return s;
 }
@@ -73,6 +74,7 @@ std::vector<Section> Build() {
                    {.name = "plants", .type = FT::kList, .doc = "the fleet (with `source: plants`, see `pv.plants[]`)"},
                    {.name = "path", .type = FT::kPath, .doc = "CSV file (with `source: csv`)"},
                    {.name = "column", .type = FT::kString, .default_text = "pv_mw", .doc = "value column, MW (with `source: csv`)"},
+                   {.name = "repeat_yearly", .type = FT::kBool, .default_text = "false", .doc = "with `source: csv`: the file covers the first year of the run; later years repeat it by local date and time"},
                    {.name = "rated", .type = FT::kQuantity, .dim = Dim::kPower, .doc = "capacity the CSV profile represents", .lo = 0, .lo_open = true},
                    {.name = "scale_to", .type = FT::kQuantity, .dim = Dim::kPower, .doc = "capacity to simulate: values × scale_to / rated", .lo = 0, .lo_open = true},
                }});
@@ -232,6 +234,7 @@ std::vector<Section> Build() {
                    {.name = "source", .type = FT::kEnum, .required = true, .doc = "`csv` or `tou` (time of use)", .choices = {"csv", "tou"}},
                    {.name = "path", .type = FT::kPath, .doc = "CSV file (source csv)"},
                    {.name = "column", .type = FT::kString, .default_text = "price_yuan_per_mwh", .doc = "value column, yuan/MWh (source csv)"},
+                   {.name = "repeat_yearly", .type = FT::kBool, .default_text = "false", .doc = "source csv: the file covers the first year of the run; later years repeat it by local date and time (`escalation` applies on top)"},
                    {.name = "periods", .type = FT::kList, .doc = "daily periods covering 24 h exactly once (source tou)"},
                    {.name = "months", .type = FT::kList, .doc = "month overrides, each `{months: [6, 7, 8], periods: [...]}`; the first naming a month wins (source tou)"},
                }});
@@ -291,6 +294,7 @@ std::vector<Section> Build() {
                    {.name = "max_cycles_per_day", .type = FT::kNumber, .doc = "cap on equivalent full cycles per local day (breaks the banded structure)", .lo = 0, .lo_open = true},
                    {.name = "window", .type = FT::kQuantity, .dim = Dim::kDuration, .doc = "solve windows of this length with SOC carried across (absent: the whole run)", .lo = 0, .lo_open = true},
                    {.name = "power_cost", .type = FT::kNumber, .default_text = "0", .doc = "quadratic cost ½·q·(charge² + discharge²)·dt in yuan/(MW²·h): q > 0 makes a QP that spreads power", .lo = 0},
+                   {.name = "planned_outages_known", .type = FT::kBool, .default_text = "false", .doc = "plan with the phases' planned outages (their power bounds scaled by availability); forced outages are never known in advance"},
                }});
   s.push_back({"dispatch.rolling_horizon", "Rolling horizon: every `replan_every` the station forecasts PV, load and price over `horizon` (export and import limits are taken as known), solves the same LP as `optimal` from the exact state of every phase, and executes the plan until the next replan (so `replan_every` is what is committed of each plan).",
                {
@@ -300,6 +304,7 @@ std::vector<Section> Build() {
                    {.name = "terminal_value", .type = FT::kQuantity, .dim = Dim::kPrice, .doc = "value of energy left in storage at the horizon end (absent, and no terminal_soc: η_d × mean forecast price)"},
                    {.name = "wear_cost", .type = FT::kQuantity, .dim = Dim::kPrice, .default_text = "0 yuan/MWh", .doc = "as in `dispatch.optimal`", .lo = 0},
                    {.name = "curtailment_penalty", .type = FT::kQuantity, .dim = Dim::kPrice, .default_text = "0 yuan/MWh", .doc = "as in `dispatch.optimal`", .lo = 0},
+                   {.name = "planned_outages_known", .type = FT::kBool, .default_text = "false", .doc = "as in `dispatch.optimal`"},
                    {.name = "pv_forecast", .type = FT::kSection, .doc = "forecast model of PV (see `dispatch.rolling_horizon.*_forecast`)"},
                    {.name = "load_forecast", .type = FT::kSection, .doc = "forecast model of the local load"},
                    {.name = "price_forecast", .type = FT::kSection, .doc = "forecast model of the energy price"},

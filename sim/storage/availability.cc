@@ -20,13 +20,15 @@ double PhaseAvailability::Exponential(double mean_s) {
   return -mean_s * std::log(u);
 }
 
-double PhaseAvailability::PlannedAt(std::int64_t t) const {
+double PlannedAvailability(const std::vector<PlannedOutage>& planned, std::int64_t t) {
   double out = 0.0;
-  for (const auto& o : planned_) {
+  for (const auto& o : planned) {
     if (t >= o.start_unix_s && t < o.end_unix_s) out += o.fraction;
   }
   return std::clamp(1.0 - out, 0.0, 1.0);
 }
+
+double PhaseAvailability::PlannedAt(std::int64_t t) const { return PlannedAvailability(planned_, t); }
 
 double PhaseAvailability::At(std::int64_t t) {
   double forced = 1.0;

@@ -17,6 +17,9 @@ struct PlannedOutage {
   double fraction = 1.0;
 };
 
+//! Fraction of a phase available at time t under its planned outages alone, in [0, 1].
+double PlannedAvailability(const std::vector<PlannedOutage>& planned, std::int64_t t_unix_s);
+
 //! Random forced outages of a phase's units (e.g. 5 MW PCS/battery blocks).
 struct ForcedOutageConfig {
   double unit_mw = 0.0;   //!< power of one unit; <= 0: no forced outages

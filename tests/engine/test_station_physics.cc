@@ -7,6 +7,7 @@
 #include <cmath>
 #include <limits>
 
+#include "sim/dispatch/optimal.h"
 #include "sim/dispatch/strategy.h"
 #include "sim/engine/engine.h"
 #include "sim/engine/kpi.h"
@@ -204,3 +205,27 @@ BOOST_AUTO_TEST_CASE(colder_and_hotter_days_draw_more_auxiliary_power) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_CASE(the_optimum_plans_around_planned_outages_only_when_told) {
+  // One phase, cheap first half of the day, dear second half; the phase is fully out
+  // during the dear hours 14-16. Told: the plan discharges outside the outage, and the
+  // engine never has to clip it. Not told: the plan discharges into the outage and is clipped.
+  ModelConfig m = Model(false);
+  m.station.phases.resize(1);
+  m.station.phases[0].outages = {{14 * 3600, 17 * 3600, 1.0}};
+  Inputs in = Hourly(24);
+  for (int h = 0; h < 24; ++h) in.price_yuan_per_mwh[h] = h < 12 ? 100.0 : (h >= 14 && h < 17 ? 900.0 : 500.0);
+  dispatch::OptimalConfig told;
+  told.planned_outages_known = true;
+  dispatch::OptimalConfig blind;
+  dispatch::OptimalStrategy a(m.station, m.grid, told), b(m.station, m.grid, blind);
+  const RunResult ra = Run(m, in, a), rb = Run(m, in, b);
+  for (int h = 14; h < 17; ++h) {
+    BOOST_TEST(std::abs(ra.setpoint_mw[h]) <= 1e-3);  // the plan itself leaves the outage alone
+    BOOST_TEST(ra.discharge_mw[h] == 0.0);
+    BOOST_TEST(rb.discharge_mw[h] == 0.0);            // the engine enforces the outage either way
+  }
+  BOOST_TEST(ra.clipped_steps == 0);
+  BOOST_TEST(rb.clipped_steps > 0);
+  BOOST_TEST(ComputeKpis(ra, m).net_revenue_yuan > ComputeKpis(rb, m).net_revenue_yuan);
+}

@@ -19,6 +19,41 @@ std::optional<Series> Read(const std::string& path, Diagnostics* d, double lo = 
 
 BOOST_AUTO_TEST_SUITE(csv)
 
+BOOST_AUTO_TEST_CASE(one_year_repeated_by_local_date_and_time) {
+  // Hourly values encoding local month, day and hour, for the first year of a run that
+  // starts on 2025-07-01 (+08:00), so the file runs to 2026-07-01; the run lasts four years.
+  Scratch s("csv-yearly");
+  std::string text = "time,v\n";
+  const std::int64_t start = DaysFromCivil(2025, 7, 1) * 86400 - 8 * 3600;
+  for (std::int64_t h = 0; h < 365 * 24; ++h) {
+    std::int64_t y;
+    unsigned m, d;
+    const std::int64_t local = start + h * 3600 + 8 * 3600;
+    CivilFromDays(local / 86400, &y, &m, &d);
+    text += FormatIsoTime(start + h * 3600, 8 * 3600) + "," + std::to_string(m * 10000 + d * 100 + (local % 86400) / 3600) + "\n";
+  }
+  const std::string path = s.Write("year.csv", text);
+  const TimeAxis axis{start, 3600, 4 * 365 * 24 + 24, 8 * 3600};  // to mid-2029, across 29 Feb 2028
+  SourceSet sources;
+  Diagnostics d;
+  const auto v = ReadCsvSeriesYearly(CsvRequest{path, "v", 0.0, SourceMark{"s.yaml", 3, 9}, "x.path"}, axis, &sources, &d);
+  BOOST_TEST_REQUIRE(d.empty(), d.Render(sources));
+  BOOST_TEST_REQUIRE(v.has_value());
+  for (std::int64_t k = 0; k < axis.count; ++k) {
+    std::int64_t y;
+    unsigned m, day;
+    const std::int64_t local = axis.TimeAt(k) + 8 * 3600;
+    CivilFromDays(local / 86400, &y, &m, &day);
+    const unsigned want_day = m == 2 && day == 29 ? 28 : day;
+    BOOST_TEST_REQUIRE((*v)[k] == m * 10000 + want_day * 100 + (local % 86400) / 3600);
+  }
+  // A file shorter than the first year is an error, located in the file.
+  const std::string short_path = s.Write("short.csv", text.substr(0, text.size() / 2));
+  Diagnostics d2;
+  BOOST_TEST(!ReadCsvSeriesYearly(CsvRequest{short_path, "v", 0.0, SourceMark{"s.yaml", 3, 9}, "x.path"}, axis, &sources, &d2));
+  BOOST_TEST(!d2.empty());
+}
+
 BOOST_AUTO_TEST_CASE(same_step_and_extra_columns) {
   Scratch s("csv-same");
   std::string text = "# comment\nother,time,v\n";  // 08:00, 08:15, ..., 09:45
