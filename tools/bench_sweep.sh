@@ -49,7 +49,34 @@ print(f"{name:<38} 1 job {statistics.median(r1):8.2f} cases/s   2 jobs {statisti
       f"efficiency {100 * statistics.median(eff):5.1f} % (pairs: {min(eff) * 100:.0f}-{max(eff) * 100:.0f} %)")
 PY
 }
+cat > "$tmp/optimal-a.yaml" <<YAML
+name: bench-optimal-a
+base: $PWD/scenarios/jiayuguan-2025.yaml
+set: {output.timeseries: false, dispatch.strategy: optimal}
+grid:
+  storage.phases[phase-1].energy: [500 MWh, 1000 MWh, 1500 MWh, 2000 MWh]
+  grid.export_limit: [1000 MW]
+YAML
+sed 's/1000 MW\]/1500 MW]/; s/bench-optimal-a/bench-optimal-b/' "$tmp/optimal-a.yaml" > "$tmp/optimal-b.yaml"
+# The machine's own ceiling: the same 8 optimum cases as two independent 1-job processes
+# of 4 cases each, against one 1-job process of 8 (no shared address space, no threads).
+ceiling() {
+  local best=0
+  for _ in $(seq 1 "$reps"); do
+    local t0 t1 t2 t3
+    t0="$(date +%s.%N)"
+    "$essim" --log-level error sweep "$tmp/optimal.yaml" --jobs 1 --out "$tmp/c1" --overwrite --quiet
+    t1="$(date +%s.%N)"
+    "$essim" --log-level error sweep "$tmp/optimal-a.yaml" --jobs 1 --out "$tmp/ca" --overwrite --quiet &
+    "$essim" --log-level error sweep "$tmp/optimal-b.yaml" --jobs 1 --out "$tmp/cb" --overwrite --quiet
+    wait
+    t2="$(date +%s.%N)"
+    best="$(/usr/bin/python3 -c "print(max($best, ($t1 - $t0) / (2 * ($t2 - $t1))))")"
+  done
+  /usr/bin/python3 -c "print(f'{\"optimum, two separate processes\":<38} efficiency {100 * $best:5.1f} % (whole commands; the machine\'s ceiling for this load)')"
+}
 echo "essim sweep throughput, a year at 15-minute steps per case (medians of $reps interleaved pairs)"
 measure "rule-based, sizing.yaml (64 cases)" scenarios/sweeps/sizing.yaml
 measure "rule-based, random sizing (256 cases)" "$tmp/random.yaml"
 measure "optimum (8 cases)" "$tmp/optimal.yaml"
+ceiling
