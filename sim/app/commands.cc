@@ -44,6 +44,16 @@ void PrintSummary(const RunOutcome& o, const std::string& out_dir) {
              k.round_trip_efficiency * 100, k.round_trip_efficiency_with_aux * 100);
   fmt::print("  revenue: energy {:.4g} + capacity {:.4g} − charging {:.4g} − aux {:.4g} = net {:.4g} yuan\n",
              k.energy_revenue_yuan, k.capacity_revenue_yuan, k.charging_cost_yuan, k.aux_cost_yuan, k.net_revenue_yuan);
+  const auto& st = sc.model.station;
+  if (st.ageing.enabled || st.HasOutages()) {
+    double cap = 0.0, original = 0.0;
+    for (std::size_t i = 0; i < k.phases.size(); ++i) {
+      cap += k.phases[i].capacity_mwh;
+      original += st.phases[i].energy_mwh;
+    }
+    fmt::print("  state of health {:.1f} % at the end, availability {:.2f} %, lost to outages {:.4g} yuan\n",
+               original > 0 ? 100.0 * cap / original : 100.0, 100.0 * k.availability, k.outage_lost_revenue_yuan);
+  }
   fmt::print("  ledger max imbalance {:.2g} MW, clipped setpoints {}, wall {:.3f} s\n",
              std::max(k.max_node_imbalance_mw, k.max_station_imbalance_mw), k.clipped_steps, o.timings.total_s);
   if (!out_dir.empty()) fmt::print("  outputs in {}\n", out_dir);
