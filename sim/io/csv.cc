@@ -319,9 +319,7 @@ void LocalDate(std::int64_t unix_s, std::int32_t offset_s, std::int64_t* y, unsi
 
 }  // namespace
 
-std::optional<Series> ReadCsvSeriesYearly(const CsvRequest& req, const TimeAxis& axis, SourceSet* sources,
-                                          Diagnostics* diags) {
-  // The first year: from the start to the same local date and time a year later.
+TimeAxis FirstYear(const TimeAxis& axis) {
   std::int64_t y0, sod0;
   unsigned m0, d0;
   LocalDate(axis.start_unix_s, axis.utc_offset_s, &y0, &m0, &d0, &sod0);
@@ -329,10 +327,20 @@ std::optional<Series> ReadCsvSeriesYearly(const CsvRequest& req, const TimeAxis&
   const std::int64_t year_end = DaysFromCivil(y0 + 1, m0, d_next) * 86400 + sod0 - axis.utc_offset_s;
   TimeAxis base = axis;
   base.count = std::min<std::int64_t>(axis.count, (year_end - axis.start_unix_s) / axis.step_s);
-  const auto first = ReadCsvSeries(req, base, sources, diags);
-  if (!first || base.count == axis.count) return first;
-  Series out(axis.count);
+  return base;
+}
+
+std::vector<std::int64_t> YearlyIndex(const TimeAxis& axis) {
+  const TimeAxis base = FirstYear(axis);
+  std::int64_t y0, sod0;
+  unsigned m0, d0;
+  LocalDate(axis.start_unix_s, axis.utc_offset_s, &y0, &m0, &d0, &sod0);
+  std::vector<std::int64_t> index(static_cast<std::size_t>(axis.count));
   for (std::int64_t k = 0; k < axis.count; ++k) {
+    if (k < base.count) {
+      index[static_cast<std::size_t>(k)] = k;
+      continue;
+    }
     std::int64_t y, sod;
     unsigned m, d;
     LocalDate(axis.TimeAt(k), axis.utc_offset_s, &y, &m, &d, &sod);
@@ -342,10 +350,23 @@ std::optional<Series> ReadCsvSeriesYearly(const CsvRequest& req, const TimeAxis&
     unsigned bd = d;
     if (m == 2 && d == 29 && DaysFromCivil(by, 3, 1) - DaysFromCivil(by, 2, 1) == 28) bd = 28;
     const std::int64_t t = DaysFromCivil(by, m, bd) * 86400 + sod - axis.utc_offset_s;
-    const std::int64_t i = std::clamp<std::int64_t>((t - axis.start_unix_s) / axis.step_s, 0, base.count - 1);
-    out[k] = (*first)[i];
+    index[static_cast<std::size_t>(k)] = std::clamp<std::int64_t>((t - axis.start_unix_s) / axis.step_s, 0, base.count - 1);
   }
+  return index;
+}
+
+Series RepeatYearly(const Series& first_year, const std::vector<std::int64_t>& index) {
+  Series out(static_cast<Eigen::Index>(index.size()));
+  for (std::size_t k = 0; k < index.size(); ++k) out[static_cast<Eigen::Index>(k)] = first_year[index[k]];
   return out;
+}
+
+std::optional<Series> ReadCsvSeriesYearly(const CsvRequest& req, const TimeAxis& axis, SourceSet* sources,
+                                          Diagnostics* diags) {
+  const TimeAxis base = FirstYear(axis);
+  const auto first = ReadCsvSeries(req, base, sources, diags);
+  if (!first || base.count == axis.count) return first;
+  return RepeatYearly(*first, YearlyIndex(axis));
 }
 
 }  // namespace essim::io

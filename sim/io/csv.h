@@ -55,6 +55,15 @@ std::optional<Series> ReadCsvSeries(const CsvRequest& req, const TimeAxis& axis,
 std::optional<Series> ReadCsvSeriesYearly(const CsvRequest& req, const TimeAxis& axis, SourceSet* sources,
                                           Diagnostics* diags);
 
+//! The first year of an axis: [start, the same local date and time a year later), or the
+//! whole axis if shorter.
+TimeAxis FirstYear(const TimeAxis& axis);
+//! For each step of `axis`, the step of its first year with the same local month, day and
+//! time of day (29 February → 28 February when the first year has none).
+std::vector<std::int64_t> YearlyIndex(const TimeAxis& axis);
+//! A first-year series spread over the whole axis by YearlyIndex.
+Series RepeatYearly(const Series& first_year, const std::vector<std::int64_t>& index);
+
 //! Reads issued forecasts: columns `issue_time`, `target_time` (ISO 8601 with offsets) and
 //! `column`; sorted by (target, issue) on return. Problems are located by file:row:col.
 std::optional<dispatch::IssuedForecasts> ReadIssuedForecasts(const std::string& path, const std::string& column,

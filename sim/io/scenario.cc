@@ -469,6 +469,7 @@ void ReadWeather(const MapReader& top, Scenario* sc, Diagnostics* d) {
       w.path = Resolve(wr.MarkOf("path"), *p);
       w.mark = wr.MarkOf("path");
       w.key_path = "weather.path";
+      w.repeat_yearly = wr.Bool("repeat_yearly").value_or(false);
     } else {
       wr.Error("path", "missing key \"path\" (required with source: csv)");
     }
@@ -843,8 +844,24 @@ engine::Inputs BuildInputs(const Scenario& sc, PvDetail* detail, const engine::I
     const pv::SpaSite site{sc.latitude_deg, sc.longitude_deg, sc.altitude_m, pv::AltitudeToPressure(sc.altitude_m) / 100.0,
                            12.0, 0.5667};
     pv::SunTerms sun = pv::ComputeSunTerms(sc.axis, sc.weather.sun_at, site);
-    std::optional<pv::Weather> w = sc.weather.csv ? ReadWeatherCsv(sc, sun, site, &sources, &d)
-                                                  : pv::SynthesizeWeather(sc.weather.synthetic, sc.axis, sun, site);
+    std::optional<pv::Weather> w;
+    if (sc.weather.csv && sc.weather.repeat_yearly && FirstYear(sc.axis).count < sc.axis.count) {
+      // A first-year file: read and shaped on the first year, then spread by local date.
+      Scenario first = sc;
+      first.axis = FirstYear(sc.axis);
+      const pv::SunTerms first_sun = pv::ComputeSunTerms(first.axis, sc.weather.sun_at, site);
+      if (auto fw = ReadWeatherCsv(first, first_sun, site, &sources, &d)) {
+        const auto index = YearlyIndex(sc.axis);
+        w = pv::Weather{};
+        for (auto [from, to] : {std::pair{&fw->ghi_w_m2, &w->ghi_w_m2}, std::pair{&fw->dni_w_m2, &w->dni_w_m2},
+                                std::pair{&fw->dhi_w_m2, &w->dhi_w_m2}, std::pair{&fw->temp_air_c, &w->temp_air_c},
+                                std::pair{&fw->wind_speed_m_s, &w->wind_speed_m_s}}) {
+          *to = RepeatYearly(*from, index);
+        }
+      }
+    } else {
+      w = sc.weather.csv ? ReadWeatherCsv(sc, sun, site, &sources, &d) : pv::SynthesizeWeather(sc.weather.synthetic, sc.axis, sun, site);
+    }
     if (w) {
       in.temp_air_c = w->temp_air_c;
       pv::FleetResult fleet = pv::SimulateFleet(sc.plants, sc.axis, sun, *w);

@@ -48,6 +48,7 @@ struct WeatherSpec {
   SourceMark mark;
   std::string key_path;
   pv::SunAt sun_at = pv::SunAt::kMidpoint;
+  bool repeat_yearly = false;           //!< CSV covering the first year, repeated by local date
   pv::SyntheticWeatherConfig synthetic;
 };
 

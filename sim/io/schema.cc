@@ -59,6 +59,7 @@ std::vector<Section> Build() {
                {
                    {.name = "source", .type = FT::kEnum, .default_text = "synthetic", .doc = "`synthetic` or `csv`", .choices = {"synthetic", "csv"}},
                    {.name = "path", .type = FT::kPath, .doc = "CSV with `time, ghi_w_m2, dni_w_m2, dhi_w_m2, temp_air_c, wind_speed_m_s` (DNI and DHI optional: Erbs decomposition); its step equals the run step or is a multiple of it"},
+                   {.name = "repeat_yearly", .type = FT::kBool, .default_text = "false", .doc = "with `source: csv`: the file covers the first year of the run; later years repeat it by local date and time (the sun is computed for every year)"},
                    {.name = "solar_position_at", .type = FT::kEnum, .default_text = "midpoint", .doc = "where in each interval the sun is computed: `midpoint` (interval averages labelled by the interval start) or `instant`", .choices = {"midpoint", "instant"}},
                    {.name = "seed", .type = FT::kInteger, .default_text = "7", .doc = "random seed of the synthetic weather (same seed, same weather)", .lo = 0, .hi = 9007199254740992.0},
                    {.name = "linke_turbidity", .type = FT::kList, .doc = "12 monthly Linke turbidity values for the Ineichen-Perez clear sky (default: Hexi corridor, typical 2.8-4.0)"},

@@ -5,6 +5,8 @@
 
 #include <cmath>
 
+#include <fmt/format.h>
+
 #include "sim/io/scenario.h"
 #include "tests/io/test_support.h"
 
@@ -200,6 +202,41 @@ BOOST_AUTO_TEST_CASE(issued_price_forecasts_from_csv) {
     BOOST_TEST(std::string(e.what()).find("prices.csv:8:") != std::string::npos);
     BOOST_TEST(std::string(e.what()).find("at or after the issue time") != std::string::npos);
   }
+}
+
+BOOST_AUTO_TEST_CASE(weather_repeated_yearly_by_local_date) {
+  // One year of hourly weather from 2025-01-01 (+08:00) whose temperature encodes the day
+  // of the year; a three-year run (2027 is not a leap year, 2028 is) repeats it by date.
+  Scratch s("wx-yearly");
+  std::string csv = "time,ghi_w_m2,temp_air_c,wind_speed_m_s\n";
+  const std::int64_t start = DaysFromCivil(2025, 1, 1) * 86400 - 8 * 3600;
+  for (std::int64_t h = 0; h < 365 * 24; ++h) {
+    const double x = (h % 24 + 0.5 - 13.5) / 6.0;
+    const double ghi = std::abs(x) < 1.0 ? 700.0 * std::cos(x * M_PI / 2.0) : 0.0;
+    csv += FormatIsoTime(start + h * 3600, 8 * 3600) + fmt::format(",{:.1f},{},2\n", ghi, static_cast<double>(h / 24) / 10.0);
+  }
+  s.Write("weather.csv", csv);
+  std::string text = kScenario;
+  text.replace(text.find("time: {start: 2025-06-21T00:00:00+08:00, duration: 2 d, step: 15 min}"),
+               std::string("time: {start: 2025-06-21T00:00:00+08:00, duration: 2 d, step: 15 min}").size(),
+               "time: {start: 2025-01-01T00:00:00+08:00, end: 2028-03-02T00:00:00+08:00, step: 1 h}");
+  text.replace(text.find("weather: {source: csv, path: weather.csv}"), std::string("weather: {source: csv, path: weather.csv}").size(),
+               "weather: {source: csv, path: weather.csv, repeat_yearly: true}");
+  const Scenario sc = LoadScenario(s.Write("wx.yaml", text));
+  const engine::Inputs in = BuildInputs(sc);
+  BOOST_TEST_REQUIRE(in.temp_air_c.size() == sc.axis.count);
+  for (std::int64_t k = 0; k < sc.axis.count; ++k) {
+    std::int64_t y;
+    unsigned m, d;
+    CivilFromDays((sc.axis.TimeAt(k) + 8 * 3600) / 86400, &y, &m, &d);
+    const unsigned day = m == 2 && d == 29 ? 28 : d;  // 2028-02-29 takes 28 February
+    const std::int64_t doy = DaysFromCivil(2025, m, day) - DaysFromCivil(2025, 1, 1);
+    BOOST_TEST_REQUIRE(in.temp_air_c[k] == static_cast<double>(doy) / 10.0);
+  }
+  // PV: the same weather a year later gives nearly the same energy (the sun is recomputed).
+  const std::int64_t year = 365 * 24;
+  const double y1 = in.pv_mw.segment(0, year).sum(), y2 = in.pv_mw.segment(year, year).sum();
+  BOOST_TEST(std::abs(y2 - y1) / y1 < 0.01);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
