@@ -143,7 +143,7 @@ Kpis ComputeKpis(const RunResult& r, const ModelConfig& model) {
         year_avail = year_rated = 0.0;
       }
       const double price = r.price_yuan_per_mwh[i];
-      y->days += dt / 24.0;
+      y->days += 1.0;  // steps for now; converted to days below (no rounding drift)
       y->pv_mwh += r.pv_mw[i] * dt;
       y->curtailed_mwh += r.curtailed_mw[i] * dt;
       const double would_curtail = std::max(0.0, r.pv_mw[i] - r.load_mw[i] - r.aux_mw[i] - r.export_limit_mw[i]);
@@ -174,6 +174,7 @@ Kpis ComputeKpis(const RunResult& r, const ModelConfig& model) {
     }
     if (y) y->availability = year_rated > 0.0 ? year_avail / year_rated : 1.0;
     for (auto& yy : k.years) {
+      yy.days = yy.days * r.axis.step_s / 86400.0;
       yy.net_revenue_yuan = yy.energy_revenue_yuan + yy.capacity_revenue_yuan - yy.charging_cost_yuan - yy.aux_cost_yuan;
       yy.equivalent_full_cycles = nameplate > 0.0 ? yy.discharged_mwh / (model.station.eta_discharge * nameplate) : 0.0;
     }

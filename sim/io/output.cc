@@ -21,6 +21,31 @@ double PeakMemoryMb() {
   return 0.0;
 }
 
+// The annual table's columns, shared by summary.json ("years") and annual.csv.
+struct YearColumn {
+  const char* name;
+  double (*get)(const engine::YearKpis&);
+};
+constexpr YearColumn kYearColumns[] = {
+    {"days", [](const engine::YearKpis& y) { return y.days; }},
+    {"pv_mwh", [](const engine::YearKpis& y) { return y.pv_mwh; }},
+    {"curtailed_mwh", [](const engine::YearKpis& y) { return y.curtailed_mwh; }},
+    {"curtailment_absorbed_mwh", [](const engine::YearKpis& y) { return y.curtailment_absorbed_mwh; }},
+    {"charged_mwh", [](const engine::YearKpis& y) { return y.charged_mwh; }},
+    {"discharged_mwh", [](const engine::YearKpis& y) { return y.discharged_mwh; }},
+    {"aux_mwh", [](const engine::YearKpis& y) { return y.aux_mwh; }},
+    {"losses_mwh", [](const engine::YearKpis& y) { return y.loss_total_mwh; }},
+    {"energy_revenue_yuan", [](const engine::YearKpis& y) { return y.energy_revenue_yuan; }},
+    {"capacity_revenue_yuan", [](const engine::YearKpis& y) { return y.capacity_revenue_yuan; }},
+    {"charging_cost_yuan", [](const engine::YearKpis& y) { return y.charging_cost_yuan; }},
+    {"aux_cost_yuan", [](const engine::YearKpis& y) { return y.aux_cost_yuan; }},
+    {"net_revenue_yuan", [](const engine::YearKpis& y) { return y.net_revenue_yuan; }},
+    {"equivalent_full_cycles", [](const engine::YearKpis& y) { return y.equivalent_full_cycles; }},
+    {"availability", [](const engine::YearKpis& y) { return y.availability; }},
+    {"capacity_mwh", [](const engine::YearKpis& y) { return y.capacity_mwh; }},
+    {"state_of_health", [](const engine::YearKpis& y) { return y.state_of_health; }},
+};
+
 }  // namespace
 
 std::string TimeseriesCsv(const engine::RunResult& r, const PvDetail* pv, const PlanOutput* plan) {
@@ -159,24 +184,9 @@ nlohmann::json SummaryJson(const Scenario& sc, const engine::RunResult& r, const
                        {"revenue_lost_yuan", k.outage_lost_revenue_yuan}};
   json years = json::array();
   for (const auto& y : k.years) {
-    years.push_back({{"year", y.year},
-                     {"days", y.days},
-                     {"pv_mwh", y.pv_mwh},
-                     {"curtailed_mwh", y.curtailed_mwh},
-                     {"curtailment_absorbed_mwh", y.curtailment_absorbed_mwh},
-                     {"charged_mwh", y.charged_mwh},
-                     {"discharged_mwh", y.discharged_mwh},
-                     {"aux_mwh", y.aux_mwh},
-                     {"losses_mwh", y.loss_total_mwh},
-                     {"energy_revenue_yuan", y.energy_revenue_yuan},
-                     {"capacity_revenue_yuan", y.capacity_revenue_yuan},
-                     {"charging_cost_yuan", y.charging_cost_yuan},
-                     {"aux_cost_yuan", y.aux_cost_yuan},
-                     {"net_revenue_yuan", y.net_revenue_yuan},
-                     {"equivalent_full_cycles", y.equivalent_full_cycles},
-                     {"availability", y.availability},
-                     {"capacity_mwh", y.capacity_mwh},
-                     {"state_of_health", y.state_of_health}});
+    json row{{"year", y.year}};
+    for (const auto& c : kYearColumns) row[c.name] = c.get(y);
+    years.push_back(std::move(row));
   }
   j["years"] = years;
   if (plan) {
@@ -224,15 +234,13 @@ void WriteOutputs(const std::string& dir, const Scenario& sc, const engine::RunR
 }
 
 std::string AnnualCsv(const engine::Kpis& k) {
-  std::string out =
-      "year,days,pv_mwh,curtailed_mwh,curtailment_absorbed_mwh,charged_mwh,discharged_mwh,aux_mwh,losses_mwh,"
-      "energy_revenue_yuan,capacity_revenue_yuan,charging_cost_yuan,aux_cost_yuan,net_revenue_yuan,equivalent_full_cycles,"
-      "availability,capacity_mwh,state_of_health\n";
+  std::string out = "year";
+  for (const auto& c : kYearColumns) out += fmt::format(",{}", c.name);
+  out += '\n';
   for (const auto& y : k.years) {
-    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", y.year, y.days, y.pv_mwh, y.curtailed_mwh,
-                       y.curtailment_absorbed_mwh, y.charged_mwh, y.discharged_mwh, y.aux_mwh, y.loss_total_mwh,
-                       y.energy_revenue_yuan, y.capacity_revenue_yuan, y.charging_cost_yuan, y.aux_cost_yuan,
-                       y.net_revenue_yuan, y.equivalent_full_cycles, y.availability, y.capacity_mwh, y.state_of_health);
+    out += fmt::format("{}", y.year);
+    for (const auto& c : kYearColumns) out += fmt::format(",{}", c.get(y));
+    out += '\n';
   }
   return out;
 }
