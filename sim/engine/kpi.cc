@@ -36,7 +36,29 @@ Kpis ComputeKpis(const RunResult& r, const ModelConfig& model) {
   for (const auto& p : model.station.phases) nameplate += p.energy_mwh;
   double prev_soc = r.initial_stored_mwh;
   double margin = std::numeric_limits<double>::infinity();
+  // One pass over the rows: whole-run totals, checks, availability, aux by month and the
+  // annual table (local calendar; the date is recomputed only when the local day changes).
+  double avail = 0.0, rated = 0.0, year_avail = 0.0, year_rated = 0.0;
+  YearKpis* y = nullptr;
+  std::int64_t day = std::numeric_limits<std::int64_t>::min();
+  unsigned month = 1;
   for (std::int64_t i = 0; i < r.axis.count; ++i) {
+    const std::int64_t t = r.axis.TimeAt(i);
+    const std::int64_t local = t + r.axis.utc_offset_s;
+    const std::int64_t local_day = local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
+    if (local_day != day) {
+      day = local_day;
+      std::int64_t year;
+      unsigned d;
+      CivilFromDays(day, &year, &month, &d);
+      if (!y || y->year != year) {
+        if (y) y->availability = year_rated > 0.0 ? year_avail / year_rated : 1.0;
+        k.years.push_back(YearKpis{});
+        y = &k.years.back();
+        y->year = static_cast<int>(year);
+        year_avail = year_rated = 0.0;
+      }
+    }
     const double node = r.pv_mw[i] - r.curtailed_mw[i] + r.import_mw[i] + r.discharge_mw[i] -
                         r.load_mw[i] - r.aux_mw[i] - r.charge_mw[i] - r.export_mw[i];
     k.max_node_imbalance_mw = std::max(k.max_node_imbalance_mw, std::abs(node));
@@ -50,21 +72,54 @@ Kpis ComputeKpis(const RunResult& r, const ModelConfig& model) {
     k.max_cause_imbalance_mw = std::max(k.max_cause_imbalance_mw, std::abs(by_cause));
     prev_soc = r.soc_mwh[i];
     const double price = r.price_yuan_per_mwh[i];
-    k.energy_revenue_yuan += r.discharge_mw[i] * price * dt;
-    k.charging_cost_yuan += r.charge_mw[i] * price * dt;
-    k.aux_cost_yuan += r.aux_mw[i] * price * dt;
+    const double revenue = r.discharge_mw[i] * price * dt, cost = r.charge_mw[i] * price * dt, aux_cost = r.aux_mw[i] * price * dt;
+    k.energy_revenue_yuan += revenue;
+    k.charging_cost_yuan += cost;
+    k.aux_cost_yuan += aux_cost;
     const double would_curtail =
         std::max(0.0, r.pv_mw[i] - r.load_mw[i] - r.aux_mw[i] - r.export_limit_mw[i]);
-    k.curtailment_absorbed_mwh += std::min(r.charge_mw[i], would_curtail) * dt;
+    const double absorbed = std::min(r.charge_mw[i], would_curtail) * dt;
+    k.curtailment_absorbed_mwh += absorbed;
+    k.aux_by_month_mwh[month - 1] += r.aux_load_mw[i] * dt;
+    double cap_sum = 0.0, original = 0.0, in_service = 0.0;
     for (std::size_t p = 0; p < model.station.phases.size(); ++p) {
       const auto& pc = model.station.phases[p];
+      if (t < pc.in_service_unix_s) continue;  // not yet in service
       const double e = r.phase_soc_mwh(i, static_cast<Eigen::Index>(p));
-      if (r.axis.TimeAt(i) < pc.in_service_unix_s) continue;  // not yet in service
       const double cap = r.phase_capacity_mwh(i, static_cast<Eigen::Index>(p));
       margin = std::min({margin, e - model.station.soc_min * cap, model.station.soc_max * cap - e});
+      cap_sum += cap;
+      original += pc.energy_mwh;
+      in_service += pc.power_mw;
+      // Capacity compensation accrues per second in service.
+      y->capacity_revenue_yuan += market::CapacityRevenue(model.capacity, pc.power_mw, r.axis.step_s);
     }
+    avail += r.available_mw[i];
+    rated += in_service;
+    year_avail += r.available_mw[i];
+    year_rated += in_service;
+    y->days += 1.0;  // steps for now; converted to days below (no rounding drift)
+    y->pv_mwh += r.pv_mw[i] * dt;
+    y->curtailed_mwh += r.curtailed_mw[i] * dt;
+    y->curtailment_absorbed_mwh += absorbed;
+    y->charged_mwh += r.charge_mw[i] * dt;
+    y->discharged_mwh += r.discharge_mw[i] * dt;
+    y->aux_mwh += r.aux_mw[i] * dt;
+    y->loss_total_mwh += r.station_loss_mw[i] * dt;
+    y->energy_revenue_yuan += revenue;
+    y->charging_cost_yuan += cost;
+    y->aux_cost_yuan += aux_cost;
+    y->capacity_mwh = cap_sum;
+    y->state_of_health = original > 0.0 ? cap_sum / original : 1.0;
   }
   k.min_soc_margin_mwh = std::isfinite(margin) ? margin : 0.0;
+  k.availability = rated > 0.0 ? avail / rated : 1.0;
+  if (y) y->availability = year_rated > 0.0 ? year_avail / year_rated : 1.0;
+  for (auto& yy : k.years) {
+    yy.days = yy.days * r.axis.step_s / 86400.0;
+    yy.net_revenue_yuan = yy.energy_revenue_yuan + yy.capacity_revenue_yuan - yy.charging_cost_yuan - yy.aux_cost_yuan;
+    yy.equivalent_full_cycles = nameplate > 0.0 ? yy.discharged_mwh / (model.station.eta_discharge * nameplate) : 0.0;
+  }
 
   double drawn = 0.0;
   for (std::size_t p = 0; p < model.station.phases.size(); ++p) {
@@ -111,73 +166,6 @@ Kpis ComputeKpis(const RunResult& r, const ModelConfig& model) {
       }
     }
     k.phases.push_back(pk);
-  }
-  // Availability (time-weighted, over power in service).
-  {
-    double avail = 0.0, rated = 0.0;
-    for (std::int64_t i = 0; i < r.axis.count; ++i) {
-      avail += r.available_mw[i];
-      double in_service = 0.0;
-      for (std::size_t p = 0; p < model.station.phases.size(); ++p) {
-        if (r.axis.TimeAt(i) >= model.station.phases[p].in_service_unix_s) in_service += model.station.phases[p].power_mw;
-      }
-      rated += in_service;
-    }
-    k.availability = rated > 0.0 ? avail / rated : 1.0;
-  }
-  // Aux by month and the annual table (local calendar).
-  {
-    YearKpis* y = nullptr;
-    double year_avail = 0.0, year_rated = 0.0;
-    for (std::int64_t i = 0; i < r.axis.count; ++i) {
-      const std::int64_t local = r.axis.TimeAt(i) + r.axis.utc_offset_s;
-      std::int64_t year;
-      unsigned month, day;
-      CivilFromDays(local >= 0 ? local / 86400 : -((-local + 86399) / 86400), &year, &month, &day);
-      k.aux_by_month_mwh[month - 1] += r.aux_load_mw[i] * dt;
-      if (!y || y->year != year) {
-        if (y) y->availability = year_rated > 0.0 ? year_avail / year_rated : 1.0;
-        k.years.push_back(YearKpis{});
-        y = &k.years.back();
-        y->year = static_cast<int>(year);
-        year_avail = year_rated = 0.0;
-      }
-      const double price = r.price_yuan_per_mwh[i];
-      y->days += 1.0;  // steps for now; converted to days below (no rounding drift)
-      y->pv_mwh += r.pv_mw[i] * dt;
-      y->curtailed_mwh += r.curtailed_mw[i] * dt;
-      const double would_curtail = std::max(0.0, r.pv_mw[i] - r.load_mw[i] - r.aux_mw[i] - r.export_limit_mw[i]);
-      y->curtailment_absorbed_mwh += std::min(r.charge_mw[i], would_curtail) * dt;
-      y->charged_mwh += r.charge_mw[i] * dt;
-      y->discharged_mwh += r.discharge_mw[i] * dt;
-      y->aux_mwh += r.aux_mw[i] * dt;
-      y->loss_total_mwh += r.station_loss_mw[i] * dt;
-      y->energy_revenue_yuan += r.discharge_mw[i] * price * dt;
-      y->charging_cost_yuan += r.charge_mw[i] * price * dt;
-      y->aux_cost_yuan += r.aux_mw[i] * price * dt;
-      double cap = 0.0, original = 0.0, in_service = 0.0;
-      for (std::size_t p = 0; p < model.station.phases.size(); ++p) {
-        if (r.axis.TimeAt(i) < model.station.phases[p].in_service_unix_s) continue;
-        cap += r.phase_capacity_mwh(i, static_cast<Eigen::Index>(p));
-        original += model.station.phases[p].energy_mwh;
-        in_service += model.station.phases[p].power_mw;
-      }
-      y->capacity_mwh = cap;
-      y->state_of_health = original > 0.0 ? cap / original : 1.0;
-      year_avail += r.available_mw[i];
-      year_rated += in_service;
-      // Capacity compensation accrues per second in service.
-      for (std::size_t p = 0; p < model.station.phases.size(); ++p) {
-        if (r.axis.TimeAt(i) < model.station.phases[p].in_service_unix_s) continue;
-        y->capacity_revenue_yuan += market::CapacityRevenue(model.capacity, model.station.phases[p].power_mw, r.axis.step_s);
-      }
-    }
-    if (y) y->availability = year_rated > 0.0 ? year_avail / year_rated : 1.0;
-    for (auto& yy : k.years) {
-      yy.days = yy.days * r.axis.step_s / 86400.0;
-      yy.net_revenue_yuan = yy.energy_revenue_yuan + yy.capacity_revenue_yuan - yy.charging_cost_yuan - yy.aux_cost_yuan;
-      yy.equivalent_full_cycles = nameplate > 0.0 ? yy.discharged_mwh / (model.station.eta_discharge * nameplate) : 0.0;
-    }
   }
   k.equivalent_full_cycles = nameplate > 0.0 ? drawn / nameplate : 0.0;
   // Round trip corrected for the change in stored energy over the run: energy left
