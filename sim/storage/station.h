@@ -96,6 +96,9 @@ struct PhaseHealth {
 class Station {
  public:
   Station(const StationConfig& config, const TimeAxis& axis);
+  // The rainflow counters call back into this object: it stays where it was built.
+  Station(const Station&) = delete;
+  Station& operator=(const Station&) = delete;
 
   //! Starts step k at ambient temperature `ambient_c`: commissions phases due by the step's
   //! start, applies availability and returns the limits.
