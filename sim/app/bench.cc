@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   using namespace essim;
   const std::string path = argc > 1 ? argv[1] : "scenarios/jiayuguan-2025.yaml";
   const int reps = argc > 2 ? std::stoi(argv[2]) : 20;
+  app::KeepFreedMemory();
   spdlog::set_level(spdlog::level::warn);
   const std::string out = (std::filesystem::temp_directory_path() / "essim-bench").string();
 

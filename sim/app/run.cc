@@ -1,5 +1,7 @@
 #include "sim/app/run.h"
 
+#include <malloc.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -14,6 +16,12 @@
 #include "sim/dispatch/rules.h"
 
 namespace essim::app {
+
+void KeepFreedMemory() {
+  mallopt(M_MMAP_THRESHOLD, 256 * 1024 * 1024);
+  mallopt(M_TRIM_THRESHOLD, 512 * 1024 * 1024);
+}
+
 namespace {
 
 double Since(std::chrono::steady_clock::time_point t0) {

@@ -6,7 +6,6 @@ namespace essim::opt::params {
 inline constexpr double kStepFraction = 0.995;      //!< fraction of the step to the boundary
 inline constexpr double kPrimalReg = 1e-10;         //!< primal regularization of the KKT (1,1) block
 inline constexpr double kDualReg = 1e-10;           //!< dual regularization of the KKT (2,2) block
-inline constexpr int kRefinementSteps = 0;          //!< iterative refinement on the unregularized KKT
 inline constexpr int kRuizPasses = 8;               //!< equilibration passes
 inline constexpr double kInfeasibilityTol = 1e-7;   //!< Farkas certificate tolerance (normalized)
 inline constexpr double kDivergence = 1e10;         //!< iterate norm that triggers a certificate check

@@ -256,103 +256,88 @@ Result Solve(const Problem& p, const Options& opt) {
   auto kkt = MakeKktSolver(path, in.A, in.Q);
   result.info.linear_solver = path;
   result.info.bandwidth = path == LinearSolver::kBanded ? bw : 0;
+  result.info.setup_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
-  Eigen::ArrayXd has_lo(n), has_hi(n);
+  // Column state. A missing bound keeps w = 1 and z = 0 for ever, so its terms vanish from
+  // every sum below without a branch; `hl`/`hu` mark the bounds that exist.
+  std::vector<char> hl(static_cast<std::size_t>(n)), hu(static_cast<std::size_t>(n));
+  double ncomp = 0.0;
   for (Eigen::Index j = 0; j < n; ++j) {
-    has_lo[j] = std::isfinite(in.lo[j]) ? 1.0 : 0.0;
-    has_hi[j] = std::isfinite(in.hi[j]) ? 1.0 : 0.0;
+    hl[static_cast<std::size_t>(j)] = std::isfinite(in.lo[j]);
+    hu[static_cast<std::size_t>(j)] = std::isfinite(in.hi[j]);
+    ncomp += hl[static_cast<std::size_t>(j)] + hu[static_cast<std::size_t>(j)];
   }
-  const double ncomp = std::max(1.0, has_lo.sum() + has_hi.sum());
+  ncomp = std::max(1.0, ncomp);
 
   // Starting point: strictly inside the bounds, duals of unit size.
   Iterate it;
   it.x.resize(n);
   for (Eigen::Index j = 0; j < n; ++j) {
     const double l = in.lo[j], u = in.hi[j];
-    double x = 0.0;
-    if (has_lo[j] && has_hi[j]) x = 0.5 * (l + u);
-    else if (has_lo[j]) x = l + std::max(1.0, 0.0);
-    else if (has_hi[j]) x = u - 1.0;
-    it.x[j] = x;
+    const bool bl = hl[static_cast<std::size_t>(j)], bu = hu[static_cast<std::size_t>(j)];
+    it.x[j] = bl && bu ? 0.5 * (l + u) : bl ? l + 1.0 : bu ? u - 1.0 : 0.0;
   }
   if (opt.warm_start && opt.warm_start->x.size() == p.num_vars()) {
     for (Eigen::Index j = 0; j < p.num_vars(); ++j) {
       const int col = in.col_of_var[static_cast<std::size_t>(j)];
       if (col < 0) continue;
       const double l = in.lo[col], u = in.hi[col];
-      const double margin = (has_lo[col] && has_hi[col]) ? 0.05 * (u - l) : 0.1;
+      const bool bl = hl[static_cast<std::size_t>(col)], bu = hu[static_cast<std::size_t>(col)];
+      const double margin = bl && bu ? 0.05 * (u - l) : 0.1;
       double x = opt.warm_start->x[j] / in.col_scale[col];
-      if (has_lo[col]) x = std::max(x, l + margin);
-      if (has_hi[col]) x = std::min(x, u - margin);
+      if (bl) x = std::max(x, l + margin);
+      if (bu) x = std::min(x, u - margin);
       it.x[col] = x;
     }
   }
-  it.wl = (it.x - in.lo).cwiseProduct(has_lo.matrix());
-  it.wu = (in.hi - it.x).cwiseProduct(has_hi.matrix());
+  it.wl.resize(n);
+  it.wu.resize(n);
+  it.zl.resize(n);
+  it.zu.resize(n);
   for (Eigen::Index j = 0; j < n; ++j) {
-    if (!has_lo[j]) it.wl[j] = 1.0;
-    if (!has_hi[j]) it.wu[j] = 1.0;
+    const bool bl = hl[static_cast<std::size_t>(j)], bu = hu[static_cast<std::size_t>(j)];
+    it.wl[j] = bl ? it.x[j] - in.lo[j] : 1.0;
+    it.wu[j] = bu ? in.hi[j] - it.x[j] : 1.0;
+    it.zl[j] = bl ? 1.0 : 0.0;
+    it.zu[j] = bu ? 1.0 : 0.0;
   }
   it.y = Eigen::VectorXd::Zero(m);
-  it.zl = has_lo.matrix();
-  it.zu = has_hi.matrix();
 
-  // Unscaled norms for the termination tests.
-  const Eigen::VectorXd b_un = in.b.cwiseQuotient(in.row_scale);
-  double bound_norm = NormInf(b_un);
+  // Unscaled norms for the termination tests; bounds with zeros where infinite (dual objective).
+  Eigen::VectorXd lo0(n), hi0(n), qd = Eigen::VectorXd::Zero(n);
+  double bound_norm = 0.0;
+  for (Eigen::Index i = 0; i < m; ++i) bound_norm = std::max(bound_norm, std::abs(in.b[i] / in.row_scale[i]));
   for (Eigen::Index j = 0; j < n; ++j) {
-    if (has_lo[j]) bound_norm = std::max(bound_norm, std::abs(in.lo[j] * in.col_scale[j]));
-    if (has_hi[j]) bound_norm = std::max(bound_norm, std::abs(in.hi[j] * in.col_scale[j]));
+    lo0[j] = hl[static_cast<std::size_t>(j)] ? in.lo[j] : 0.0;
+    hi0[j] = hu[static_cast<std::size_t>(j)] ? in.hi[j] : 0.0;
+    bound_norm = std::max({bound_norm, std::abs(lo0[j] * in.col_scale[j]), std::abs(hi0[j] * in.col_scale[j])});
   }
   const double c_norm = NormInf(in.c.cwiseQuotient(in.col_scale) / in.obj_scale);
-
-  Eigen::VectorXd rp(m), rd(n), dx(n), dy(m), dzl(n), dzu(n), rx(n), qx = Eigen::VectorXd::Zero(n), d(n);
-  Eigen::VectorXd rcl(n), rcu(n);
-  const double* lo = in.lo.data();
-  const double* hi = in.hi.data();
-  const double* hl = has_lo.data();
-  const double* hu = has_hi.data();
   const bool qp = in.Q.nonZeros() > 0;
+  const bool q_general = qp && !q_diag;
+  if (qp && q_diag) {
+    for (Eigen::Index j = 0; j < in.Q.outerSize(); ++j)
+      for (SparseMatrix::InnerIterator e(in.Q, j); e; ++e) qd[j] += e.value();
+  }
   const Eigen::VectorXd inv_row = in.row_scale.cwiseInverse(), inv_col = in.col_scale.cwiseInverse();
-  auto residuals = [&]() {
-    if (qp) qx = in.Q * it.x;
-    rp = in.b;
-    rp.noalias() -= in.A * it.x;
-    rd.noalias() = -(in.A.transpose() * it.y);
-    for (Eigen::Index j = 0; j < n; ++j) rd[j] += in.c[j] + qx[j] - hl[j] * it.zl[j] + hu[j] * it.zu[j];
-  };
-  auto measures = [&](double* pres, double* dres, double* gap, double* pobj_un, double* dobj_un) {
-    double pr = 0.0, dr = 0.0;
-    for (Eigen::Index i = 0; i < m; ++i) pr = std::max(pr, std::abs(rp[i] * inv_row[i]));
-    double po = 0.0, quad = 0.0, dob = in.b.dot(it.y);
-    for (Eigen::Index j = 0; j < n; ++j) {
-      dr = std::max(dr, std::abs(rd[j] * inv_col[j]));
-      po += in.c[j] * it.x[j];
-      quad += it.x[j] * qx[j];
-      if (hl[j] != 0.0) dob += lo[j] * it.zl[j];
-      if (hu[j] != 0.0) dob -= hi[j] * it.zu[j];
-    }
-    po += 0.5 * quad;
-    dob -= 0.5 * quad;
-    *pres = pr / (1.0 + bound_norm);
-    *dres = dr / in.obj_scale / (1.0 + c_norm);
-    *pobj_un = po / in.obj_scale;
-    *dobj_un = dob / in.obj_scale;
-    *gap = std::abs(*pobj_un - *dobj_un) / (1.0 + std::abs(*pobj_un));
-  };
+
+  Eigen::VectorXd rp(m), ax(m), dy(m), rd(n), rx(n), dx(n), dzl(n), dzu(n), d(n), qx = Eigen::VectorXd::Zero(n);
+  const int* a_outer = in.A.outerIndexPtr();
+  const int* a_inner = in.A.innerIndexPtr();
+  const double* a_val = in.A.valuePtr();
+
   // Certificates (on the scaled problem; scaling preserves signs and zero patterns).
   auto primal_infeasible = [&]() {
     double norm = NormInf(it.y);
-    for (Eigen::Index j = 0; j < n; ++j) norm = std::max({norm, hl[j] * it.zl[j], hu[j] * it.zu[j]});
+    for (Eigen::Index j = 0; j < n; ++j) norm = std::max({norm, it.zl[j], it.zu[j]});
     if (!(norm > 0)) return false;
     const Eigen::VectorXd yh = it.y / norm;
     Eigen::VectorXd r = in.A.transpose() * yh;
     double farkas = in.b.dot(yh);
     for (Eigen::Index j = 0; j < n; ++j) {
-      const double zl = hl[j] * it.zl[j] / norm, zu = hu[j] * it.zu[j] / norm;
+      const double zl = it.zl[j] / norm, zu = it.zu[j] / norm;
       r[j] += zl - zu;
-      if (hl[j] != 0.0) farkas += lo[j] * zl;
-      if (hu[j] != 0.0) farkas -= hi[j] * zu;
+      farkas += lo0[j] * zl - hi0[j] * zu;
     }
     return NormInf(r) < params::kInfeasibilityTol && farkas > params::kInfeasibilityTol;
   };
@@ -363,50 +348,34 @@ Result Solve(const Problem& p, const Options& opt) {
     if (NormInf(in.A * xh) > params::kInfeasibilityTol) return false;
     if (qp && NormInf(in.Q * xh) > params::kInfeasibilityTol) return false;
     for (Eigen::Index j = 0; j < n; ++j) {  // a direction along which every bound stays satisfied
-      if (hl[j] != 0.0 && xh[j] < -params::kInfeasibilityTol) return false;
-      if (hu[j] != 0.0 && xh[j] > params::kInfeasibilityTol) return false;
+      if (hl[static_cast<std::size_t>(j)] && xh[j] < -params::kInfeasibilityTol) return false;
+      if (hu[static_cast<std::size_t>(j)] && xh[j] > params::kInfeasibilityTol) return false;
     }
     return in.c.dot(xh) < -params::kInfeasibilityTol;
   };
-  // Largest steps keeping w and z positive, in one pass.
+
+  // Raw views of the state for the fused loops below.
+  double* x = it.x.data();
+  double* wl = it.wl.data();
+  double* wu = it.wu.data();
+  double* zl = it.zl.data();
+  double* zu = it.zu.data();
+  double* y = it.y.data();
+  const double* c = in.c.data();
+  const char* bl = hl.data();
+  const char* bu = hu.data();
+  // Largest steps keeping w and z positive for the direction in dx, dzl, dzu.
   auto max_steps = [&](double* ap, double* ad) {
     double a = 1.0, b = 1.0;
     for (Eigen::Index j = 0; j < n; ++j) {
-      if (hl[j] != 0.0) {
-        if (dx[j] < 0.0) a = std::min(a, -it.wl[j] / dx[j]);
-        if (dzl[j] < 0.0) b = std::min(b, -it.zl[j] / dzl[j]);
-      }
-      if (hu[j] != 0.0) {
-        if (dx[j] > 0.0) a = std::min(a, it.wu[j] / dx[j]);
-        if (dzu[j] < 0.0) b = std::min(b, -it.zu[j] / dzu[j]);
-      }
+      const double dxj = dx[j];
+      if (bl[j] && dxj < 0.0) a = std::min(a, -wl[j] / dxj);
+      if (bu[j] && dxj > 0.0) a = std::min(a, wu[j] / dxj);
+      if (dzl[j] < 0.0) b = std::min(b, -zl[j] / dzl[j]);
+      if (dzu[j] < 0.0) b = std::min(b, -zu[j] / dzu[j]);
     }
     *ap = a;
     *ad = b;
-  };
-  // Newton direction for complementarity right-hand sides rcl, rcu.
-  auto solve = [&]() {
-    for (Eigen::Index j = 0; j < n; ++j) {
-      double r = -rd[j];
-      if (hl[j] != 0.0) r += rcl[j] / it.wl[j];
-      if (hu[j] != 0.0) r -= rcu[j] / it.wu[j];
-      rx[j] = r;
-    }
-    kkt->Solve(rx, rp, &dx, &dy);
-    for (int r = 0; r < params::kRefinementSteps; ++r) {  // against the unregularized system
-      Eigen::VectorXd hx = d.cwiseProduct(dx);
-      if (qp) hx += in.Q * dx;
-      const Eigen::VectorXd ex = rx - (hx - in.A.transpose() * dy);
-      const Eigen::VectorXd ey = rp - in.A * dx;
-      Eigen::VectorXd cx, cy;
-      kkt->Solve(ex, ey, &cx, &cy);
-      dx += cx;
-      dy += cy;
-    }
-    for (Eigen::Index j = 0; j < n; ++j) {
-      dzl[j] = hl[j] != 0.0 ? (rcl[j] - it.zl[j] * dx[j]) / it.wl[j] : 0.0;
-      dzu[j] = hu[j] != 0.0 ? (rcu[j] + it.zu[j] * dx[j]) / it.wu[j] : 0.0;
-    }
   };
 
   Status status = Status::kMaxIterations;
@@ -414,8 +383,43 @@ Result Solve(const Problem& p, const Options& opt) {
   int iter = 0;
   int stalls = 0;
   for (; iter <= opt.max_iterations; ++iter) {
-    residuals();
-    measures(&pres, &dres, &gap, &pobj, &dobj);
+    // Residuals, measures, the scaling D and the predictor's right-hand side in one pass:
+    // rd = c + Qx − Aᵀy − z_l + z_u, rp = b − Ax, d = z_l/w_l + z_u/w_u,
+    // rx = −rd + rc_l/w_l − rc_u/w_u with the affine rc = −w·z.
+    if (q_general) qx.noalias() = in.Q * it.x;
+    ax.setZero();
+    double dr = 0.0, po = 0.0, quad = 0.0, dob = 0.0, comp = 0.0;
+    for (Eigen::Index j = 0; j < n; ++j) {
+      const double xj = x[j];
+      double aty = 0.0;
+      for (int q = a_outer[j]; q < a_outer[j + 1]; ++q) {
+        ax[a_inner[q]] += a_val[q] * xj;
+        aty += a_val[q] * y[a_inner[q]];
+      }
+      const double qxj = q_general ? qx[j] : qd[j] * xj;
+      const double rdj = c[j] + qxj - aty - zl[j] + zu[j];
+      rd[j] = rdj;
+      dr = std::max(dr, std::abs(rdj) * inv_col[j]);
+      po += c[j] * xj;
+      quad += xj * qxj;
+      dob += lo0[j] * zl[j] - hi0[j] * zu[j];
+      comp += wl[j] * zl[j] + wu[j] * zu[j];
+      d[j] = zl[j] / wl[j] + zu[j] / wu[j];
+      rx[j] = -rdj - zl[j] + zu[j];
+    }
+    double pr = 0.0;
+    for (Eigen::Index i = 0; i < m; ++i) {
+      rp[i] = in.b[i] - ax[i];
+      pr = std::max(pr, std::abs(rp[i] * inv_row[i]));
+      dob += in.b[i] * y[i];
+    }
+    po += 0.5 * quad;
+    dob -= 0.5 * quad;
+    pres = pr / (1.0 + bound_norm);
+    dres = dr / in.obj_scale / (1.0 + c_norm);
+    pobj = po / in.obj_scale;
+    dobj = dob / in.obj_scale;
+    gap = std::abs(pobj - dobj) / (1.0 + std::abs(pobj));
     if (!std::isfinite(pres) || !std::isfinite(dres) || !std::isfinite(gap)) {
       status = Status::kNumericalError;
       break;
@@ -430,60 +434,58 @@ Result Solve(const Problem& p, const Options& opt) {
       if (dual_infeasible()) { status = Status::kDualInfeasible; break; }
     }
     if (iter == opt.max_iterations) break;
-    double comp = 0.0;
-    for (Eigen::Index j = 0; j < n; ++j) {
-      double dj = 0.0;
-      if (hl[j] != 0.0) {
-        comp += it.wl[j] * it.zl[j];
-        dj += it.zl[j] / it.wl[j];
-      }
-      if (hu[j] != 0.0) {
-        comp += it.wu[j] * it.zu[j];
-        dj += it.zu[j] / it.wu[j];
-      }
-      d[j] = dj;
-      rcl[j] = -hl[j] * it.wl[j] * it.zl[j];  // predictor (affine scaling) right-hand sides
-      rcu[j] = -hu[j] * it.wu[j] * it.zu[j];
-    }
     const double mu = comp / ncomp;
     if (!kkt->Factorize(d)) {
       status = Status::kNumericalError;
       break;
     }
-    solve();
+    // Predictor (affine scaling): direction, step lengths, and μ after the step as
+    // S0 + αp·S1 + αd·S2 + αp·αd·S3, all in one pass.
+    kkt->Solve(rx, rp, &dx, &dy);
+    double s1 = 0.0, s2 = 0.0, s3 = 0.0;
+    for (Eigen::Index j = 0; j < n; ++j) {
+      const double dxj = dx[j];
+      const double dl = -zl[j] - zl[j] * dxj / wl[j];
+      const double du = -zu[j] + zu[j] * dxj / wu[j];
+      dzl[j] = dl;
+      dzu[j] = du;
+      s1 += dxj * (zl[j] - zu[j]);
+      s2 += wl[j] * dl + wu[j] * du;
+      s3 += dxj * (dl - du);
+    }
     double ap, ad;
     max_steps(&ap, &ad);
     if (qp) ap = ad = std::min(ap, ad);
-    double mu_aff = 0.0;
-    for (Eigen::Index j = 0; j < n; ++j) {
-      if (hl[j] != 0.0) mu_aff += (it.wl[j] + ap * dx[j]) * (it.zl[j] + ad * dzl[j]);
-      if (hu[j] != 0.0) mu_aff += (it.wu[j] - ap * dx[j]) * (it.zu[j] + ad * dzu[j]);
-    }
-    mu_aff /= ncomp;
+    const double mu_aff = (comp + ap * s1 + ad * s2 + ap * ad * s3) / ncomp;
     const double sigma = std::pow(std::clamp(mu_aff / mu, 0.0, 1.0), 3);
-    // Corrector (Mehrotra): centring plus the second-order term of the affine step.
+    // Corrector (Mehrotra): centring plus the second-order term of the affine step; the
+    // complementarity right-hand sides rc replace the affine dz in place.
     const double smu = sigma * mu;
     for (Eigen::Index j = 0; j < n; ++j) {
-      rcl[j] = hl[j] != 0.0 ? smu - it.wl[j] * it.zl[j] - dx[j] * dzl[j] : 0.0;
-      rcu[j] = hu[j] != 0.0 ? smu - it.wu[j] * it.zu[j] + dx[j] * dzu[j] : 0.0;
+      const double rcl = bl[j] ? smu - wl[j] * zl[j] - dx[j] * dzl[j] : 0.0;
+      const double rcu = bu[j] ? smu - wu[j] * zu[j] + dx[j] * dzu[j] : 0.0;
+      dzl[j] = rcl;
+      dzu[j] = rcu;
+      rx[j] = -rd[j] + rcl / wl[j] - rcu / wu[j];
     }
-    solve();
+    kkt->Solve(rx, rp, &dx, &dy);
+    for (Eigen::Index j = 0; j < n; ++j) {
+      dzl[j] = (dzl[j] - zl[j] * dx[j]) / wl[j];
+      dzu[j] = (dzu[j] + zu[j] * dx[j]) / wu[j];
+    }
     max_steps(&ap, &ad);
     if (qp) ap = ad = std::min(ap, ad);
     const double tau = std::max(params::kStepFraction, 1.0 - mu);
     ap = std::min(1.0, tau * ap);
     ad = std::min(1.0, tau * ad);
-    it.y.noalias() += ad * dy;
+    for (Eigen::Index i = 0; i < m; ++i) y[i] += ad * dy[i];
     for (Eigen::Index j = 0; j < n; ++j) {
-      it.x[j] += ap * dx[j];
-      if (hl[j] != 0.0) {
-        it.wl[j] += ap * dx[j];
-        it.zl[j] += ad * dzl[j];
-      }
-      if (hu[j] != 0.0) {
-        it.wu[j] -= ap * dx[j];
-        it.zu[j] += ad * dzu[j];
-      }
+      const double step = ap * dx[j];
+      x[j] += step;
+      if (bl[j]) wl[j] += step;
+      if (bu[j]) wu[j] -= step;
+      zl[j] += ad * dzl[j];
+      zu[j] += ad * dzu[j];
     }
     stalls = (ap < 1e-10 && ad < 1e-10) ? stalls + 1 : 0;
     if (stalls >= 5) break;

@@ -70,6 +70,7 @@ struct Info {
   double primal_residual = 0.0, dual_residual = 0.0, gap = 0.0;
   double objective = 0.0, dual_objective = 0.0;
   double solve_seconds = 0.0;
+  double setup_seconds = 0.0;  //!< of solve_seconds: presolve, scaling and KKT structure
   LinearSolver linear_solver = LinearSolver::kAuto;  //!< the path used
   int bandwidth = 0;                                 //!< half-bandwidth with the banded path
 };
