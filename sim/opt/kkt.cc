@@ -72,6 +72,67 @@ class AugmentedKkt final : public KktSolver {
   Eigen::SimplicialLDLT<SparseMatrix, Eigen::Lower, Eigen::AMDOrdering<int>> ldlt_;
 };
 
+// Band LDLᵀ, right-looking, in place. Slot (j, i) = band[j·(k+1) + i] holds M(j + i, j)
+// below the diagonal and D(j) at i = 0; afterwards L(j + i, j) and D(j). The storage has k
+// padding columns after the last, so every loop has the fixed length k: with K > 0 the
+// half-bandwidth is a compile-time constant and the loops unroll (K = 0: k at run time).
+template <int K>
+bool FactorBand(double* band, Eigen::Index m, int k_run) {
+  const int k = K > 0 ? K : k_run;
+  const std::int64_t w = k + 1;
+  for (Eigen::Index j = 0; j < m; ++j) {
+    double* cj = band + j * w;
+    const double dj = cj[0];
+    if (!(std::abs(dj) > 1e-300) || !std::isfinite(dj)) return false;
+    const double inv = 1.0 / dj;
+    for (int i = 1; i <= k; ++i) {
+      const double f = cj[i] * inv;
+      double* ci = cj + i * w;
+      for (int t = 0; t + i <= k; ++t) ci[t] -= f * cj[i + t];
+    }
+    for (int i = 1; i <= k; ++i) cj[i] *= inv;
+  }
+  return true;
+}
+
+// Solves L D Lᵀ v = v in place; v has k zero-padded entries after the m-th.
+template <int K>
+void SolveBand(const double* band, Eigen::Index m, int k_run, double* v) {
+  const int k = K > 0 ? K : k_run;
+  const std::int64_t w = k + 1;
+  for (Eigen::Index j = 0; j < m; ++j) {  // forward: L z = v
+    const double* cj = band + j * w;
+    const double vj = v[j];
+    for (int i = 1; i <= k; ++i) v[j + i] -= cj[i] * vj;
+  }
+  for (int i = 0; i < k; ++i) v[m + i] = 0.0;
+  for (Eigen::Index j = 0; j < m; ++j) v[j] /= band[j * w];
+  for (Eigen::Index j = m - 1; j >= 0; --j) {  // backward: Lᵀ y = z
+    const double* cj = band + j * w;
+    double s = v[j];
+    for (int i = 1; i <= k; ++i) s -= cj[i] * v[j + i];
+    v[j] = s;
+  }
+}
+
+using FactorFn = bool (*)(double*, Eigen::Index, int);
+using SolveFn = void (*)(const double*, Eigen::Index, int, double*);
+
+template <int K>
+void PickBand(int k, FactorFn* f, SolveFn* s) {
+  if constexpr (K > 0) {
+    if (k == K) {
+      *f = &FactorBand<K>;
+      *s = &SolveBand<K>;
+      return;
+    }
+    PickBand<K - 1>(k, f, s);
+  } else {
+    *f = &FactorBand<0>;
+    *s = &SolveBand<0>;
+  }
+}
+
 // Normal equations M = A H⁻¹ Aᵀ + δI in lower band storage, assembled straight from A's
 // compressed columns (entry pairs of each column → band slots; row indices are sorted, so
 // slot = (lower row)·(k+1) + distance) and factored by band LDLᵀ in O(m·k²).
@@ -83,10 +144,11 @@ class BandedKkt final : public KktSolver {
     for (Eigen::Index j = 0; j < Q.outerSize(); ++j) {
       for (SparseMatrix::InnerIterator it(Q, j); it; ++it) q_diag_[j] += it.value();  // diagonal by construction
     }
-    band_.assign(static_cast<std::size_t>(m_ * w_), 0.0);
+    band_.assign(static_cast<std::size_t>((m_ + k_) * w_), 0.0);
     hinv_.resize(n_);
     work_x_.resize(n_);
-    work_y_.resize(m_);
+    work_y_.resize(m_ + k_);
+    PickBand<8>(k_, &factor_, &solve_);
   }
 
   bool Factorize(const Eigen::VectorXd& d) override {
@@ -105,23 +167,7 @@ class BandedKkt final : public KktSolver {
       }
     }
     for (Eigen::Index i = 0; i < m_; ++i) band[i * w_] += params::kDualReg;
-    // In-place band LDLᵀ (left-looking): slot (i, d) holds L(i + d, i) for d > 0, D(i) for d = 0.
-    for (Eigen::Index j = 0; j < m_; ++j) {
-      double* cj = band + j * w_;
-      for (Eigen::Index kk = std::max<Eigen::Index>(0, j - k_); kk < j; ++kk) {
-        const double* ck = band + kk * w_;
-        const double f = ck[j - kk] * ck[0];
-        const Eigen::Index last = std::min<Eigen::Index>(kk + k_, m_ - 1);
-        const double* src = ck + (j - kk);
-        for (Eigen::Index i = 0; i <= last - j; ++i) cj[i] -= f * src[i];
-      }
-      const double dj = cj[0];
-      if (!(std::abs(dj) > 1e-300) || !std::isfinite(dj)) return false;
-      const double inv = 1.0 / dj;
-      const Eigen::Index last = std::min<Eigen::Index>(j + k_, m_ - 1);
-      for (Eigen::Index i = 1; i <= last - j; ++i) cj[i] *= inv;
-    }
-    return true;
+    return factor_(band, m_, k_);
   }
 
   void Solve(const Eigen::VectorXd& rx, const Eigen::VectorXd& ry, Eigen::VectorXd* dx, Eigen::VectorXd* dy) const override {
@@ -136,21 +182,7 @@ class BandedKkt final : public KktSolver {
       work_x_[j] = hr;
       for (int p = outer[j]; p < outer[j + 1]; ++p) v[inner[p]] -= val[p] * hr;
     }
-    const double* band = band_.data();
-    for (Eigen::Index j = 0; j < m_; ++j) {  // forward: L z = v
-      const double* cj = band + j * w_;
-      const double vj = v[j];
-      const Eigen::Index last = std::min<Eigen::Index>(j + k_, m_ - 1);
-      for (Eigen::Index i = 1; i <= last - j; ++i) v[j + i] -= cj[i] * vj;
-    }
-    for (Eigen::Index j = 0; j < m_; ++j) v[j] /= band[j * w_];
-    for (Eigen::Index j = m_ - 1; j >= 0; --j) {  // backward: Lᵀ y = z
-      const double* cj = band + j * w_;
-      double s = v[j];
-      const Eigen::Index last = std::min<Eigen::Index>(j + k_, m_ - 1);
-      for (Eigen::Index i = 1; i <= last - j; ++i) s -= cj[i] * v[j + i];
-      v[j] = s;
-    }
+    solve_(band_.data(), m_, k_, v);
     dy->resize(m_);
     dx->resize(n_);
     for (Eigen::Index i = 0; i < m_; ++i) (*dy)[i] = v[i];
@@ -166,6 +198,8 @@ class BandedKkt final : public KktSolver {
   Eigen::Index n_, m_;
   int k_;
   std::int64_t w_;
+  FactorFn factor_ = nullptr;
+  SolveFn solve_ = nullptr;
   Eigen::VectorXd q_diag_, hinv_;
   std::vector<double> band_;
   mutable Eigen::VectorXd work_x_, work_y_;

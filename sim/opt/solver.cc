@@ -170,6 +170,17 @@ Internal Build(const Problem& p, bool scale) {
   return in;
 }
 
+// Shortens the primal step *ap and the dual step *ad so that w_l + ap·dx, w_u − ap·dx,
+// z_l + ad·dz_l and z_u + ad·dz_u stay non-negative. The tests are written as products
+// against the current step, so the divisions (and the branches taken) are rare.
+inline void StepBound(bool bl, bool bu, double dx, double dzl, double dzu, double wl, double wu, double zl,
+                      double zu, double* ap, double* ad) {
+  if (bl && dx * *ap < -wl) *ap = -wl / dx;
+  if (bu && dx * *ap > wu) *ap = wu / dx;
+  if (dzl * *ad < -zl) *ad = -zl / dzl;
+  if (dzu * *ad < -zu) *ad = -zu / dzu;
+}
+
 struct Iterate {
   Eigen::VectorXd x, y, zl, zu, wl, wu;
 };
@@ -303,28 +314,34 @@ Result Solve(const Problem& p, const Options& opt) {
   }
   it.y = Eigen::VectorXd::Zero(m);
 
-  // Unscaled norms for the termination tests; bounds with zeros where infinite (dual objective).
-  Eigen::VectorXd lo0(n), hi0(n), qd = Eigen::VectorXd::Zero(n);
+  // Unscaled norms for the termination tests.
+  const double* lo = in.lo.data();
+  const double* hi = in.hi.data();
   double bound_norm = 0.0;
   for (Eigen::Index i = 0; i < m; ++i) bound_norm = std::max(bound_norm, std::abs(in.b[i] / in.row_scale[i]));
   for (Eigen::Index j = 0; j < n; ++j) {
-    lo0[j] = hl[static_cast<std::size_t>(j)] ? in.lo[j] : 0.0;
-    hi0[j] = hu[static_cast<std::size_t>(j)] ? in.hi[j] : 0.0;
-    bound_norm = std::max({bound_norm, std::abs(lo0[j] * in.col_scale[j]), std::abs(hi0[j] * in.col_scale[j])});
+    if (hl[static_cast<std::size_t>(j)]) bound_norm = std::max(bound_norm, std::abs(lo[j] * in.col_scale[j]));
+    if (hu[static_cast<std::size_t>(j)]) bound_norm = std::max(bound_norm, std::abs(hi[j] * in.col_scale[j]));
   }
   const double c_norm = NormInf(in.c.cwiseQuotient(in.col_scale) / in.obj_scale);
   const bool qp = in.Q.nonZeros() > 0;
   const bool q_general = qp && !q_diag;
+  Eigen::VectorXd qd, qx;  // diagonal of Q, or Q·x for a general Q (QPs only)
   if (qp && q_diag) {
+    qd = Eigen::VectorXd::Zero(n);
     for (Eigen::Index j = 0; j < in.Q.outerSize(); ++j)
       for (SparseMatrix::InnerIterator e(in.Q, j); e; ++e) qd[j] += e.value();
   }
   const Eigen::VectorXd inv_row = in.row_scale.cwiseInverse(), inv_col = in.col_scale.cwiseInverse();
 
-  Eigen::VectorXd rp(m), ax(m), dy(m), rd(n), rx(n), dx(n), dzl(n), dzu(n), d(n), qx = Eigen::VectorXd::Zero(n);
+  // rd: dual residual; rx: right-hand side of the KKT solve; dzl, dzu: first the
+  // complementarity right-hand sides rc, then the dual steps.
+  Eigen::VectorXd rp(m), dy = Eigen::VectorXd::Zero(m), rd(n), rx(n), dx(n), dzl(n), dzu(n), d(n);
   const int* a_outer = in.A.outerIndexPtr();
   const int* a_inner = in.A.innerIndexPtr();
   const double* a_val = in.A.valuePtr();
+  const char* bl = hl.data();
+  const char* bu = hu.data();
 
   // Certificates (on the scaled problem; scaling preserves signs and zero patterns).
   auto primal_infeasible = [&]() {
@@ -337,7 +354,8 @@ Result Solve(const Problem& p, const Options& opt) {
     for (Eigen::Index j = 0; j < n; ++j) {
       const double zl = it.zl[j] / norm, zu = it.zu[j] / norm;
       r[j] += zl - zu;
-      farkas += lo0[j] * zl - hi0[j] * zu;
+      if (bl[j]) farkas += lo[j] * zl;
+      if (bu[j]) farkas -= hi[j] * zu;
     }
     return NormInf(r) < params::kInfeasibilityTol && farkas > params::kInfeasibilityTol;
   };
@@ -348,8 +366,8 @@ Result Solve(const Problem& p, const Options& opt) {
     if (NormInf(in.A * xh) > params::kInfeasibilityTol) return false;
     if (qp && NormInf(in.Q * xh) > params::kInfeasibilityTol) return false;
     for (Eigen::Index j = 0; j < n; ++j) {  // a direction along which every bound stays satisfied
-      if (hl[static_cast<std::size_t>(j)] && xh[j] < -params::kInfeasibilityTol) return false;
-      if (hu[static_cast<std::size_t>(j)] && xh[j] > params::kInfeasibilityTol) return false;
+      if (bl[j] && xh[j] < -params::kInfeasibilityTol) return false;
+      if (bu[j] && xh[j] > params::kInfeasibilityTol) return false;
     }
     return in.c.dot(xh) < -params::kInfeasibilityTol;
   };
@@ -362,54 +380,66 @@ Result Solve(const Problem& p, const Options& opt) {
   double* zu = it.zu.data();
   double* y = it.y.data();
   const double* c = in.c.data();
-  const char* bl = hl.data();
-  const char* bu = hu.data();
-  // Largest steps keeping w and z positive for the direction in dx, dzl, dzu.
-  auto max_steps = [&](double* ap, double* ad) {
-    double a = 1.0, b = 1.0;
-    for (Eigen::Index j = 0; j < n; ++j) {
-      const double dxj = dx[j];
-      if (bl[j] && dxj < 0.0) a = std::min(a, -wl[j] / dxj);
-      if (bu[j] && dxj > 0.0) a = std::min(a, wu[j] / dxj);
-      if (dzl[j] < 0.0) b = std::min(b, -zl[j] / dzl[j]);
-      if (dzu[j] < 0.0) b = std::min(b, -zu[j] / dzu[j]);
-    }
-    *ap = a;
-    *ad = b;
-  };
 
   Status status = Status::kMaxIterations;
   double pres = 0, dres = 0, gap = 0, pobj = 0, dobj = 0;
   int iter = 0;
   int stalls = 0;
+  double ap = 0.0, ad = 0.0;  // the step of the previous iteration, applied at the start of the next
   for (; iter <= opt.max_iterations; ++iter) {
-    // Residuals, measures, the scaling D and the predictor's right-hand side in one pass:
-    // rd = c + Qx − Aᵀy − z_l + z_u, rp = b − Ax, d = z_l/w_l + z_u/w_u,
-    // rx = −rd + rc_l/w_l − rc_u/w_u with the affine rc = −w·z.
-    if (q_general) qx.noalias() = in.Q * it.x;
-    ax.setZero();
-    double dr = 0.0, po = 0.0, quad = 0.0, dob = 0.0, comp = 0.0;
+    // The previous step, then residuals, measures, the scaling D and the predictor's
+    // right-hand side in one pass: rd = c + Qx − Aᵀy − z_l + z_u, rp = b − Ax,
+    // d = z_l/w_l + z_u/w_u, rx = −rd + rc_l/w_l − rc_u/w_u with the affine rc = −w·z.
+    // (A general Q needs Q·x of the new x before the pass: its step is applied on its own.)
+    double step_p = ap, step_d = ad;
+    double ymax = 0.0;
+    for (Eigen::Index i = 0; i < m; ++i) {
+      y[i] += step_d * dy[i];
+      ymax = std::max(ymax, std::abs(y[i]));
+      rp[i] = in.b[i];
+    }
+    if (q_general) {
+      for (Eigen::Index j = 0; j < n && iter > 0; ++j) {
+        x[j] += step_p * dx[j];
+        if (bl[j]) wl[j] += step_p * dx[j];
+        if (bu[j]) wu[j] -= step_p * dx[j];
+        zl[j] += step_d * dzl[j];
+        zu[j] += step_d * dzu[j];
+      }
+      step_p = step_d = 0.0;
+      qx.noalias() = in.Q * it.x;
+    }
+    double dr = 0.0, po = 0.0, quad = 0.0, dob = 0.0, comp = 0.0, big = ymax;
     for (Eigen::Index j = 0; j < n; ++j) {
-      const double xj = x[j];
+      double xj = x[j];
+      if (step_p != 0.0 || step_d != 0.0) {
+        const double step = step_p * dx[j];
+        xj += step;
+        x[j] = xj;
+        if (bl[j]) wl[j] += step;
+        if (bu[j]) wu[j] -= step;
+        zl[j] += step_d * dzl[j];
+        zu[j] += step_d * dzu[j];
+      }
       double aty = 0.0;
       for (int q = a_outer[j]; q < a_outer[j + 1]; ++q) {
-        ax[a_inner[q]] += a_val[q] * xj;
+        rp[a_inner[q]] -= a_val[q] * xj;
         aty += a_val[q] * y[a_inner[q]];
       }
-      const double qxj = q_general ? qx[j] : qd[j] * xj;
+      const double qxj = !qp ? 0.0 : q_general ? qx[j] : qd[j] * xj;
       const double rdj = c[j] + qxj - aty - zl[j] + zu[j];
       rd[j] = rdj;
       dr = std::max(dr, std::abs(rdj) * inv_col[j]);
       po += c[j] * xj;
       quad += xj * qxj;
-      dob += lo0[j] * zl[j] - hi0[j] * zu[j];
+      dob += (bl[j] ? lo[j] * zl[j] : 0.0) - (bu[j] ? hi[j] * zu[j] : 0.0);
       comp += wl[j] * zl[j] + wu[j] * zu[j];
+      big = std::max(big, std::max(std::abs(xj), std::max(zl[j], zu[j])));
       d[j] = zl[j] / wl[j] + zu[j] / wu[j];
       rx[j] = -rdj - zl[j] + zu[j];
     }
     double pr = 0.0;
     for (Eigen::Index i = 0; i < m; ++i) {
-      rp[i] = in.b[i] - ax[i];
       pr = std::max(pr, std::abs(rp[i] * inv_row[i]));
       dob += in.b[i] * y[i];
     }
@@ -428,7 +458,6 @@ Result Solve(const Problem& p, const Options& opt) {
       status = Status::kOptimal;
       break;
     }
-    const double big = std::max({NormInf(it.x), NormInf(it.y), NormInf(it.zl), NormInf(it.zu)});
     if (big > params::kDivergence * 1e-4) {
       if (primal_infeasible()) { status = Status::kPrimalInfeasible; break; }
       if (dual_infeasible()) { status = Status::kDualInfeasible; break; }
@@ -439,22 +468,22 @@ Result Solve(const Problem& p, const Options& opt) {
       status = Status::kNumericalError;
       break;
     }
-    // Predictor (affine scaling): direction, step lengths, and μ after the step as
-    // S0 + αp·S1 + αd·S2 + αp·αd·S3, all in one pass.
+    // Predictor (affine scaling, rc = −w·z): direction, step lengths, and μ after the step
+    // as S0 + αp·S1 + αd·S2 + αp·αd·S3, all in one pass.
     kkt->Solve(rx, rp, &dx, &dy);
     double s1 = 0.0, s2 = 0.0, s3 = 0.0;
+    ap = ad = 1.0;
     for (Eigen::Index j = 0; j < n; ++j) {
       const double dxj = dx[j];
       const double dl = -zl[j] - zl[j] * dxj / wl[j];
       const double du = -zu[j] + zu[j] * dxj / wu[j];
       dzl[j] = dl;
       dzu[j] = du;
+      StepBound(bl[j], bu[j], dxj, dl, du, wl[j], wu[j], zl[j], zu[j], &ap, &ad);
       s1 += dxj * (zl[j] - zu[j]);
       s2 += wl[j] * dl + wu[j] * du;
       s3 += dxj * (dl - du);
     }
-    double ap, ad;
-    max_steps(&ap, &ad);
     if (qp) ap = ad = std::min(ap, ad);
     const double mu_aff = (comp + ap * s1 + ad * s2 + ap * ad * s3) / ncomp;
     const double sigma = std::pow(std::clamp(mu_aff / mu, 0.0, 1.0), 3);
@@ -469,24 +498,19 @@ Result Solve(const Problem& p, const Options& opt) {
       rx[j] = -rd[j] + rcl / wl[j] - rcu / wu[j];
     }
     kkt->Solve(rx, rp, &dx, &dy);
+    ap = ad = 1.0;
     for (Eigen::Index j = 0; j < n; ++j) {
-      dzl[j] = (dzl[j] - zl[j] * dx[j]) / wl[j];
-      dzu[j] = (dzu[j] + zu[j] * dx[j]) / wu[j];
+      const double dxj = dx[j];
+      const double dl = (dzl[j] - zl[j] * dxj) / wl[j];
+      const double du = (dzu[j] + zu[j] * dxj) / wu[j];
+      dzl[j] = dl;
+      dzu[j] = du;
+      StepBound(bl[j], bu[j], dxj, dl, du, wl[j], wu[j], zl[j], zu[j], &ap, &ad);
     }
-    max_steps(&ap, &ad);
     if (qp) ap = ad = std::min(ap, ad);
     const double tau = std::max(params::kStepFraction, 1.0 - mu);
     ap = std::min(1.0, tau * ap);
     ad = std::min(1.0, tau * ad);
-    for (Eigen::Index i = 0; i < m; ++i) y[i] += ad * dy[i];
-    for (Eigen::Index j = 0; j < n; ++j) {
-      const double step = ap * dx[j];
-      x[j] += step;
-      if (bl[j]) wl[j] += step;
-      if (bu[j]) wu[j] -= step;
-      zl[j] += ad * dzl[j];
-      zu[j] += ad * dzu[j];
-    }
     stalls = (ap < 1e-10 && ad < 1e-10) ? stalls + 1 : 0;
     if (stalls >= 5) break;
   }
