@@ -68,8 +68,8 @@ int main(int argc, char** argv) {
     const double t = Seconds(t0);
     best = std::min(best, t);
     const auto& st = static_cast<const dispatch::RollingHorizonStrategy&>(*strategy).stats();
-    fmt::print("rolling {}: {:.3f} s, {} windows, {} iterations, {} fallbacks, solver {:.3f} s, objective {:.1f}\n", r,
-               t, st.windows, st.iterations, st.fallbacks, st.solve_seconds, st.objective_yuan);
+    fmt::print("rolling {}: {:.3f} s, {} windows, {} iterations, {} fallbacks, {} cold restarts, solver {:.3f} s, objective {:.1f}\n", r,
+               t, st.windows, st.iterations, st.fallbacks, st.cold_restarts, st.solve_seconds, st.objective_yuan);
   }
   fmt::print("best {:.3f} s\n", best);
   return 0;

@@ -53,7 +53,9 @@ DispatchProblem BuildDispatchProblem(const storage::StationConfig& st, const gri
   int day_row = -1;
   double nameplate = 0.0;
   for (const auto& ph : st.phases) nameplate += ph.energy_mwh;
+  dp.step_rows.reserve(static_cast<std::size_t>(count) + 1);
   for (std::int64_t lt = 0; lt < count; ++lt) {
+    dp.step_rows.push_back(static_cast<int>(row_lo.size()));
     const std::int64_t k = first + lt;
     const std::int64_t tk = axis.TimeAt(k);
     const double price = (*in.price_yuan_per_mwh)[k];
@@ -137,6 +139,7 @@ DispatchProblem BuildDispatchProblem(const storage::StationConfig& st, const gri
       }
     }
   }
+  dp.step_rows.push_back(static_cast<int>(row_lo.size()));
   // End of the window: a value on stored energy, or at least the target SOC (initial by default).
   for (std::size_t ph = 0; ph < np; ++ph) {
     if (!started[ph]) continue;
@@ -164,6 +167,33 @@ DispatchProblem BuildDispatchProblem(const storage::StationConfig& st, const gri
   p.row_lo = Eigen::Map<Eigen::VectorXd>(row_lo.data(), static_cast<Eigen::Index>(row_lo.size()));
   p.row_hi = Eigen::Map<Eigen::VectorXd>(row_hi.data(), static_cast<Eigen::Index>(row_hi.size()));
   return dp;
+}
+
+opt::Solution ShiftSolution(const DispatchProblem& from, const opt::Solution& s, const DispatchProblem& to,
+                            std::int64_t shift) {
+  opt::Solution w;
+  w.x = Eigen::VectorXd::Zero(to.problem.num_vars());
+  w.z = Eigen::VectorXd::Zero(to.problem.num_vars());
+  w.y = Eigen::VectorXd::Zero(to.problem.num_rows());
+  if (from.phases != to.phases || from.steps == 0) return w;
+  for (std::int64_t t = 0; t < to.steps; ++t) {
+    const std::int64_t f = std::min(t + shift, from.steps - 1);
+    for (std::size_t p = 0; p < to.phases; ++p) {
+      for (int k = 0; k < 3; ++k) {
+        w.x[to.Charge(t, p) + k] = s.x[from.Charge(f, p) + k];
+        w.z[to.Charge(t, p) + k] = s.z[from.Charge(f, p) + k];
+      }
+    }
+    for (int k = 0; k < 3; ++k) {
+      w.x[to.Node(t, k)] = s.x[from.Node(f, k)];
+      w.z[to.Node(t, k)] = s.z[from.Node(f, k)];
+    }
+    const auto ts = static_cast<std::size_t>(t), fs = static_cast<std::size_t>(f);
+    const int rows = to.step_rows[ts + 1] - to.step_rows[ts];
+    if (rows != from.step_rows[fs + 1] - from.step_rows[fs]) continue;
+    for (int r = 0; r < rows; ++r) w.y[to.step_rows[ts] + r] = s.y[from.step_rows[fs] + r];
+  }
+  return w;
 }
 
 OptimalStrategy::OptimalStrategy(storage::StationConfig station, grid::GridConfig grid, OptimalConfig cfg, opt::Options options)
@@ -244,6 +274,7 @@ void RollingHorizonStrategy::Prepare(const InputView& inputs) {
   next_replan_ = 0;
   plan_mw_.clear();
   plan_phase_mw_.clear();
+  have_last_ = false;
   stats_ = PlanStats{};
 }
 
@@ -262,10 +293,22 @@ void RollingHorizonStrategy::Replan(const Observation& obs) {
   OptimalConfig cfg = cfg_.optimal;
   if (!cfg.terminal_soc && !cfg.terminal_value_yuan_per_mwh) cfg.terminal_value_yuan_per_mwh = station_.eta_discharge * price.mean();
   const DispatchProblem dp = BuildDispatchProblem(station_, grid_, view, cfg, 0, h, *obs.phase_stored_mwh);
-  // Cold start on purpose: warm-starting from the previous plan (misaligned by the replan
-  // step, with unit duals) caused numerical errors in ~20 % of windows and doubled the
-  // iterations on the default scenario; a shifted, centred warm start is future work.
-  const opt::Result r = opt::Solve(dp.problem, options_);
+  // Warm start from the previous window's solution, shifted by the steps since then.
+  opt::Options options = options_;
+  opt::Solution warm;
+  if (have_last_ && !getenv("ESSIM_COLD")) {
+    warm = ShiftSolution(last_problem_, last_solution_, dp, k - plan_start_);
+    options.warm_start = &warm;
+  }
+  opt::Result r = opt::Solve(dp.problem, options);
+  if (options.warm_start && r.status != opt::Status::kOptimal) {
+    const double spent = r.info.solve_seconds;  // a failed warm start: solve again from cold
+    const int its = r.info.iterations;
+    r = opt::Solve(dp.problem, options_);
+    r.info.solve_seconds += spent;
+    r.info.iterations += its;
+    ++stats_.cold_restarts;
+  }
   ++stats_.windows;
   stats_.iterations += r.info.iterations;
   stats_.solve_seconds += r.info.solve_seconds;
@@ -280,6 +323,9 @@ void RollingHorizonStrategy::Replan(const Observation& obs) {
     ++stats_.fallbacks;  // documented fallback: idle until the next replan
   } else {
     stats_.objective_yuan += r.info.objective;
+    last_problem_ = dp;
+    last_solution_ = r.solution;
+    have_last_ = true;
     for (std::int64_t t = 0; t < h; ++t) {
       for (std::size_t ph = 0; ph < np; ++ph) {
         const double net = r.solution.x[dp.Discharge(t, ph)] - r.solution.x[dp.Charge(t, ph)];

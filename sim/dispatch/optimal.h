@@ -33,6 +33,7 @@ struct DispatchProblem {
   opt::Problem problem;
   std::int64_t first_step = 0, steps = 0;
   std::size_t phases = 0;
+  std::vector<int> step_rows;  //!< rows of local step t: [step_rows[t], step_rows[t + 1])
   //! Column of charge / discharge / energy of phase p at local step t: (t·phases + p)·3 + {0,1,2};
   //! then curtailment, export, import at steps·phases·3 + 3t + {0,1,2}.
   int Charge(std::int64_t t, std::size_t p) const { return static_cast<int>((t * static_cast<std::int64_t>(phases) + static_cast<std::int64_t>(p)) * 3); }
@@ -50,6 +51,13 @@ DispatchProblem BuildDispatchProblem(const storage::StationConfig& station, cons
                                      std::int64_t count, const std::vector<double>& initial_mwh,
                                      bool with_names = false);
 
+//! A starting point for `to` from the solution of `from`, a problem of the same layout
+//! starting `shift` steps earlier: each step takes the values of the step `shift` later
+//! in `from` (the last step of `from` past its end). Row duals move with their step
+//! when the step has the same rows; otherwise they start at zero.
+opt::Solution ShiftSolution(const DispatchProblem& from, const opt::Solution& solution, const DispatchProblem& to,
+                            std::int64_t shift);
+
 //! Solver statistics of a plan (summed over windows).
 struct PlanStats {
   std::string status = "not_solved";  //!< the worst status over windows
@@ -58,6 +66,7 @@ struct PlanStats {
   double objective_yuan = 0.0;        //!< minimized cost (− net energy revenue + wear + penalty)
   double solve_seconds = 0.0;
   int fallbacks = 0;                  //!< windows whose plan fell back to idle (non-optimal status)
+  int cold_restarts = 0;              //!< warm-started windows solved again from cold
   std::string linear_solver;
 };
 
@@ -123,6 +132,9 @@ class RollingHorizonStrategy final : public Strategy {
   std::int64_t plan_start_ = 0, next_replan_ = 0;
   std::vector<double> plan_mw_, plan_phase_mw_, pv_fc_, load_fc_, price_fc_;
   std::vector<double> used_pv_, used_load_, used_price_;
+  DispatchProblem last_problem_;    //!< the previous window's problem and solution: the warm start
+  opt::Solution last_solution_;
+  bool have_last_ = false;
   PlanStats stats_;
 };
 
