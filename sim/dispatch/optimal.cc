@@ -296,7 +296,7 @@ void RollingHorizonStrategy::Replan(const Observation& obs) {
   // Warm start from the previous window's solution, shifted by the steps since then.
   opt::Options options = options_;
   opt::Solution warm;
-  if (have_last_ && !getenv("ESSIM_COLD")) {
+  if (have_last_) {
     warm = ShiftSolution(last_problem_, last_solution_, dp, k - plan_start_);
     options.warm_start = &warm;
   }

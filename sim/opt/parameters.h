@@ -1,8 +1,6 @@
 // Algorithm constants of the interior-point method (not user options).
 #pragma once
 
-#include <cstdlib>
-
 namespace essim::opt::params {
 
 inline constexpr double kStepFraction = 0.995;      //!< fraction of the step to the boundary
@@ -16,7 +14,9 @@ inline constexpr double kInaccurateFactor = 1e3;    //!< tol × this counts as o
 
 //! Warm start: x is moved this fraction of its box width inside the bounds, and every
 //! complementarity product is raised to at least this multiple of the mean product.
-inline const double kWarmMargin = getenv("ESSIM_WM") ? atof(getenv("ESSIM_WM")) : 1e-2;
-inline const double kWarmCentring = getenv("ESSIM_WC") ? atof(getenv("ESSIM_WC")) : 1.0;
+//! Measured on a rolling-horizon year (8,760 windows of 192 steps): margin 0.01 / 0.1 / 0.3
+//! with centring 0.1 → 18.2 / 14.5 / 14.4 iterations per window against 19.2 from cold.
+inline constexpr double kWarmMargin = 0.1;
+inline constexpr double kWarmCentring = 0.1;
 
 }  // namespace essim::opt::params

@@ -380,12 +380,35 @@ Result Solve(const Problem& p, const Options& opt) {
 
   // rd: dual residual; rx: right-hand side of the KKT solve; dzl, dzu: first the
   // complementarity right-hand sides rc, then the dual steps.
-  Eigen::VectorXd rp(m), dy = Eigen::VectorXd::Zero(m), rd(n), rx(n), dx(n), dzl(n), dzu(n), d(n);
+  // The step is applied at the top of each iteration: the first applies a zero step.
+  Eigen::VectorXd rp(m), dy = Eigen::VectorXd::Zero(m), rd(n), rx(n), d(n);
+  Eigen::VectorXd dx = Eigen::VectorXd::Zero(n), dzl = Eigen::VectorXd::Zero(n), dzu = Eigen::VectorXd::Zero(n);
   const int* a_outer = in.A.outerIndexPtr();
   const int* a_inner = in.A.innerIndexPtr();
   const double* a_val = in.A.valuePtr();
   const char* bl = hl.data();
   const char* bu = hu.data();
+  Eigen::VectorXd mask_lo(n), mask_hi(n);  // 1 where the bound exists: branch-free loops
+  for (Eigen::Index j = 0; j < n; ++j) {
+    mask_lo[j] = bl[j] ? 1.0 : 0.0;
+    mask_hi[j] = bu[j] ? 1.0 : 0.0;
+  }
+  Eigen::VectorXd lo_fin(n), hi_fin(n);  // the bounds, 0 where infinite (dual objective)
+  for (Eigen::Index j = 0; j < n; ++j) {
+    lo_fin[j] = bl[j] ? lo[j] : 0.0;
+    hi_fin[j] = bu[j] ? hi[j] : 0.0;
+  }
+  const double* lo0 = lo_fin.data();
+  const double* hi0 = hi_fin.data();
+  const double* ml = mask_lo.data();
+  const double* mh = mask_hi.data();
+  double* const rdp = rd.data();
+  double* const rxp = rx.data();
+  double* const dxp = dx.data();
+  double* const dzlp = dzl.data();
+  double* const dzup = dzu.data();
+  double* const dp = d.data();
+  const double* const icp = inv_col.data();
 
   // Certificates (on the scaled problem; scaling preserves signs and zero patterns).
   auto primal_infeasible = [&]() {
@@ -456,14 +479,9 @@ Result Solve(const Problem& p, const Options& opt) {
     double dr = 0.0, po = 0.0, quad = 0.0, dob = 0.0, comp = 0.0, big = ymax;
     for (Eigen::Index j = 0; j < n; ++j) {
       double xj = x[j];
-      if (step_p != 0.0 || step_d != 0.0) {
-        const double step = step_p * dx[j];
-        xj += step;
+      if (step_p != 0.0) {
+        xj += step_p * dxp[j];
         x[j] = xj;
-        if (bl[j]) wl[j] += step;
-        if (bu[j]) wu[j] -= step;
-        zl[j] += step_d * dzl[j];
-        zu[j] += step_d * dzu[j];
       }
       double aty = 0.0;
       for (int q = a_outer[j]; q < a_outer[j + 1]; ++q) {
@@ -471,16 +489,28 @@ Result Solve(const Problem& p, const Options& opt) {
         aty += a_val[q] * y[a_inner[q]];
       }
       const double qxj = !qp ? 0.0 : q_general ? qx[j] : qd[j] * xj;
-      const double rdj = c[j] + qxj - aty - zl[j] + zu[j];
-      rd[j] = rdj;
-      dr = std::max(dr, std::abs(rdj) * inv_col[j]);
-      po += c[j] * xj;
       quad += xj * qxj;
-      dob += (bl[j] ? lo[j] * zl[j] : 0.0) - (bu[j] ? hi[j] * zu[j] : 0.0);
-      comp += wl[j] * zl[j] + wu[j] * zu[j];
-      big = std::max(big, std::max(std::abs(xj), std::max(zl[j], zu[j])));
-      d[j] = zl[j] / wl[j] + zu[j] / wu[j];
-      rx[j] = -rdj - zl[j] + zu[j];
+      rdp[j] = c[j] - aty + qxj;
+    }
+#pragma omp simd reduction(max : dr, big) reduction(+ : po, dob, comp)
+    for (Eigen::Index j = 0; j < n; ++j) {
+      const double step = step_p * dxp[j];
+      const double wlj = wl[j] + ml[j] * step, wuj = wu[j] - mh[j] * step;
+      const double zlj = zl[j] + step_d * dzlp[j], zuj = zu[j] + step_d * dzup[j];
+      wl[j] = wlj;
+      wu[j] = wuj;
+      zl[j] = zlj;
+      zu[j] = zuj;
+      const double xj = x[j];
+      const double rdj = rdp[j] - zlj + zuj;
+      rdp[j] = rdj;
+      dr = std::max(dr, std::abs(rdj) * icp[j]);
+      po += c[j] * xj;
+      dob += lo0[j] * zlj - hi0[j] * zuj;
+      comp += wlj * zlj + wuj * zuj;
+      big = std::max(big, std::max(std::abs(xj), std::max(zlj, zuj)));
+      dp[j] = zlj / wlj + zuj / wuj;
+      rxp[j] = -rdj - zlj + zuj;
     }
     double pr = 0.0;
     for (Eigen::Index i = 0; i < m; ++i) {
@@ -517,13 +547,17 @@ Result Solve(const Problem& p, const Options& opt) {
     kkt->Solve(rx, rp, &dx, &dy);
     double s1 = 0.0, s2 = 0.0, s3 = 0.0;
     ap = ad = 1.0;
+#pragma omp simd reduction(min : ap, ad) reduction(+ : s1, s2, s3)
     for (Eigen::Index j = 0; j < n; ++j) {
-      const double dxj = dx[j];
+      const double dxj = dxp[j];
       const double dl = -zl[j] - zl[j] * dxj / wl[j];
       const double du = -zu[j] + zu[j] * dxj / wu[j];
-      dzl[j] = dl;
-      dzu[j] = du;
-      StepBound(bl[j], bu[j], dxj, dl, du, wl[j], wu[j], zl[j], zu[j], &ap, &ad);
+      dzlp[j] = dl;
+      dzup[j] = du;
+      ap = std::min(ap, ml[j] * dxj < 0.0 ? -wl[j] / dxj : 1.0);
+      ap = std::min(ap, mh[j] * dxj > 0.0 ? wu[j] / dxj : 1.0);
+      ad = std::min(ad, dl < 0.0 ? -zl[j] / dl : 1.0);
+      ad = std::min(ad, du < 0.0 ? -zu[j] / du : 1.0);
       s1 += dxj * (zl[j] - zu[j]);
       s2 += wl[j] * dl + wu[j] * du;
       s3 += dxj * (dl - du);
@@ -534,22 +568,27 @@ Result Solve(const Problem& p, const Options& opt) {
     // Corrector (Mehrotra): centring plus the second-order term of the affine step; the
     // complementarity right-hand sides rc replace the affine dz in place.
     const double smu = sigma * mu;
+#pragma omp simd
     for (Eigen::Index j = 0; j < n; ++j) {
-      const double rcl = bl[j] ? smu - wl[j] * zl[j] - dx[j] * dzl[j] : 0.0;
-      const double rcu = bu[j] ? smu - wu[j] * zu[j] + dx[j] * dzu[j] : 0.0;
-      dzl[j] = rcl;
-      dzu[j] = rcu;
-      rx[j] = -rd[j] + rcl / wl[j] - rcu / wu[j];
+      const double rcl = ml[j] * (smu - wl[j] * zl[j] - dxp[j] * dzlp[j]);
+      const double rcu = mh[j] * (smu - wu[j] * zu[j] + dxp[j] * dzup[j]);
+      dzlp[j] = rcl;
+      dzup[j] = rcu;
+      rxp[j] = -rdp[j] + rcl / wl[j] - rcu / wu[j];
     }
     kkt->Solve(rx, rp, &dx, &dy);
     ap = ad = 1.0;
+#pragma omp simd reduction(min : ap, ad)
     for (Eigen::Index j = 0; j < n; ++j) {
-      const double dxj = dx[j];
-      const double dl = (dzl[j] - zl[j] * dxj) / wl[j];
-      const double du = (dzu[j] + zu[j] * dxj) / wu[j];
-      dzl[j] = dl;
-      dzu[j] = du;
-      StepBound(bl[j], bu[j], dxj, dl, du, wl[j], wu[j], zl[j], zu[j], &ap, &ad);
+      const double dxj = dxp[j];
+      const double dl = (dzlp[j] - zl[j] * dxj) / wl[j];
+      const double du = (dzup[j] + zu[j] * dxj) / wu[j];
+      dzlp[j] = dl;
+      dzup[j] = du;
+      ap = std::min(ap, ml[j] * dxj < 0.0 ? -wl[j] / dxj : 1.0);
+      ap = std::min(ap, mh[j] * dxj > 0.0 ? wu[j] / dxj : 1.0);
+      ad = std::min(ad, dl < 0.0 ? -zl[j] / dl : 1.0);
+      ad = std::min(ad, du < 0.0 ? -zu[j] / du : 1.0);
     }
     if (qp) ap = ad = std::min(ap, ad);
     const double tau = std::max(params::kStepFraction, 1.0 - mu);

@@ -63,7 +63,10 @@ fi
 "$ESSIM" compare tests/data/small.yaml --strategies idle,absorb_curtailment,rolling_horizon --out "$tmp/cmp" > "$tmp/cmp.out" 2>&1
 check "compare exits 0" test $? -eq 0
 check "comparison.csv has 4 rows (3 + the optimum)" test "$(tail -n +2 "$tmp/cmp/comparison.csv" | wc -l)" -eq 4
-check "every regret is >= 0" awk -F, 'NR > 1 && $4 < -1e-6 { bad = 1 } END { exit bad }' "$tmp/cmp/comparison.csv"
+# (to the solvers' tolerance: both plans are optimal to 1e-8 relative, so a strategy that
+# reaches the optimum may land a few 1e-10 of the revenue above the reference)
+check "every regret is >= 0" awk -F, 'function abs(v) { return v < 0 ? -v : v }
+  NR > 1 && $4 < -1e-8 * (1 + abs($3)) { bad = 1 } END { exit bad }' "$tmp/cmp/comparison.csv"
 check "each strategy has its own outputs" test -s "$tmp/cmp/rolling_horizon/summary.json"
 "$ESSIM" compare tests/data/small.yaml --strategies idle,nonsense --out "$tmp/cmp2" > /dev/null 2>&1
 check "compare with an unknown name exits 2" test $? -eq 2
