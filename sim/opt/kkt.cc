@@ -95,23 +95,47 @@ bool FactorBand(double* band, Eigen::Index m, int k_run) {
   return true;
 }
 
-// Solves L D Lᵀ v = v in place; v has k zero-padded entries after the m-th.
+// Solves L D Lᵀ v = v in place; v has k zero-padded entries after the m-th, and the band
+// k zero rows before the first (read by the first rows' dot products). With a
+// compile-time K both sweeps are in dot-product form over the last K results, which stay
+// in registers (the column form would store to v[j + i] and load it back on the next row,
+// a store-to-load round trip on the critical path of every row).
 template <int K>
 void SolveBand(const double* band, Eigen::Index m, int k_run, double* v) {
-  const int k = K > 0 ? K : k_run;
-  const std::int64_t w = k + 1;
-  for (Eigen::Index j = 0; j < m; ++j) {  // forward: L z = v
-    const double* cj = band + j * w;
-    const double vj = v[j];
-    for (int i = 1; i <= k; ++i) v[j + i] -= cj[i] * vj;
-  }
-  for (int i = 0; i < k; ++i) v[m + i] = 0.0;
-  for (Eigen::Index j = 0; j < m; ++j) v[j] /= band[j * w];
-  for (Eigen::Index j = m - 1; j >= 0; --j) {  // backward: Lᵀ y = z
-    const double* cj = band + j * w;
-    double s = v[j];
-    for (int i = 1; i <= k; ++i) s -= cj[i] * v[j + i];
-    v[j] = s;
+  const std::int64_t w = (K > 0 ? K : k_run) + 1;
+  if constexpr (K > 0) {
+    double last[K] = {};  // last[i] = z(j − 1 − i)
+    for (Eigen::Index j = 0; j < m; ++j) {  // forward: z_j = v_j − Σ L(j, j − i) z(j − i)
+      double s = v[j];
+      for (int i = K; i >= 1; --i) s -= band[(j - i) * w + i] * last[i - 1];
+      for (int i = K - 1; i >= 1; --i) last[i] = last[i - 1];
+      last[0] = s;
+      v[j] = s;
+    }
+    for (int i = 0; i < K; ++i) last[i] = 0.0;  // last[i] = y(j + 1 + i)
+    for (Eigen::Index j = m - 1; j >= 0; --j) {  // backward: y_j = z_j / D_j − Σ L(j + i, j) y(j + i)
+      const double* cj = band + j * w;
+      double s = v[j] / cj[0];
+      for (int i = K; i >= 1; --i) s -= cj[i] * last[i - 1];
+      for (int i = K - 1; i >= 1; --i) last[i] = last[i - 1];
+      last[0] = s;
+      v[j] = s;
+    }
+  } else {
+    const int k = k_run;
+    for (Eigen::Index j = 0; j < m; ++j) {  // forward: L z = v
+      const double* cj = band + j * w;
+      const double vj = v[j];
+      for (int i = 1; i <= k; ++i) v[j + i] -= cj[i] * vj;
+    }
+    for (int i = 0; i < k; ++i) v[m + i] = 0.0;
+    for (Eigen::Index j = 0; j < m; ++j) v[j] /= band[j * w];
+    for (Eigen::Index j = m - 1; j >= 0; --j) {  // backward: Lᵀ y = z
+      const double* cj = band + j * w;
+      double s = v[j];
+      for (int i = 1; i <= k; ++i) s -= cj[i] * v[j + i];
+      v[j] = s;
+    }
   }
 }
 
@@ -144,7 +168,7 @@ class BandedKkt final : public KktSolver {
     for (Eigen::Index j = 0; j < Q.outerSize(); ++j) {
       for (SparseMatrix::InnerIterator it(Q, j); it; ++it) q_diag_[j] += it.value();  // diagonal by construction
     }
-    band_.assign(static_cast<std::size_t>((m_ + k_) * w_), 0.0);
+    band_.assign(static_cast<std::size_t>((m_ + 2 * k_) * w_), 0.0);  // k rows of zeros each side
     hinv_.resize(n_);
     work_x_.resize(n_);
     work_y_.resize(m_ + k_);
@@ -154,7 +178,7 @@ class BandedKkt final : public KktSolver {
   bool Factorize(const Eigen::VectorXd& d) override {
     for (Eigen::Index j = 0; j < n_; ++j) hinv_[j] = 1.0 / (q_diag_[j] + d[j] + params::kPrimalReg);
     std::fill(band_.begin(), band_.end(), 0.0);
-    double* band = band_.data();
+    double* band = band_.data() + k_ * w_;
     const int* outer = A_.outerIndexPtr();
     const int* inner = A_.innerIndexPtr();
     const double* val = A_.valuePtr();
@@ -182,7 +206,7 @@ class BandedKkt final : public KktSolver {
       work_x_[j] = hr;
       for (int p = outer[j]; p < outer[j + 1]; ++p) v[inner[p]] -= val[p] * hr;
     }
-    solve_(band_.data(), m_, k_, v);
+    solve_(band_.data() + k_ * w_, m_, k_, v);
     dy->resize(m_);
     dx->resize(n_);
     for (Eigen::Index i = 0; i < m_; ++i) (*dy)[i] = v[i];

@@ -382,6 +382,10 @@ Result Solve(const Problem& p, const Options& opt) {
   // complementarity right-hand sides rc, then the dual steps.
   // The step is applied at the top of each iteration: the first applies a zero step.
   Eigen::VectorXd rp(m), dy = Eigen::VectorXd::Zero(m), rd(n), rx(n), d(n);
+  // Inverses of w and z (0 where the bound is missing), once per iteration: the passes
+  // after the factorization then multiply, and the step-length tests become maxima of
+  // −dx/w and −dz/z, without a division per entry.
+  Eigen::VectorXd inv_wl(n), inv_wu(n), inv_zl(n), inv_zu(n);
   Eigen::VectorXd dx = Eigen::VectorXd::Zero(n), dzl = Eigen::VectorXd::Zero(n), dzu = Eigen::VectorXd::Zero(n);
   const int* a_outer = in.A.outerIndexPtr();
   const int* a_inner = in.A.innerIndexPtr();
@@ -409,6 +413,10 @@ Result Solve(const Problem& p, const Options& opt) {
   double* const dzup = dzu.data();
   double* const dp = d.data();
   const double* const icp = inv_col.data();
+  double* const iwl = inv_wl.data();
+  double* const iwu = inv_wu.data();
+  double* const izl = inv_zl.data();
+  double* const izu = inv_zu.data();
 
   // Certificates (on the scaled problem; scaling preserves signs and zero patterns).
   auto primal_infeasible = [&]() {
@@ -509,7 +517,12 @@ Result Solve(const Problem& p, const Options& opt) {
       dob += lo0[j] * zlj - hi0[j] * zuj;
       comp += wlj * zlj + wuj * zuj;
       big = std::max(big, std::max(std::abs(xj), std::max(zlj, zuj)));
-      dp[j] = zlj / wlj + zuj / wuj;
+      const double il = ml[j] / wlj, iu = mh[j] / wuj;
+      iwl[j] = il;
+      iwu[j] = iu;
+      izl[j] = ml[j] / (zlj + (1.0 - ml[j]));  // z = 0 where the bound is missing: 0, not 0/0
+      izu[j] = mh[j] / (zuj + (1.0 - mh[j]));
+      dp[j] = zlj * il + zuj * iu;
       rxp[j] = -rdj - zlj + zuj;
     }
     double pr = 0.0;
@@ -546,22 +559,22 @@ Result Solve(const Problem& p, const Options& opt) {
     // as S0 + αp·S1 + αd·S2 + αp·αd·S3, all in one pass.
     kkt->Solve(rx, rp, &dx, &dy);
     double s1 = 0.0, s2 = 0.0, s3 = 0.0;
-    ap = ad = 1.0;
-#pragma omp simd reduction(min : ap, ad) reduction(+ : s1, s2, s3)
+    double rp_max = 1.0, rd_max = 1.0;  // largest −dw/w and −dz/z: steps 1/max
+#pragma omp simd reduction(max : rp_max, rd_max) reduction(+ : s1, s2, s3)
     for (Eigen::Index j = 0; j < n; ++j) {
       const double dxj = dxp[j];
-      const double dl = -zl[j] - zl[j] * dxj / wl[j];
-      const double du = -zu[j] + zu[j] * dxj / wu[j];
+      const double dl = -zl[j] - zl[j] * dxj * iwl[j];
+      const double du = -zu[j] + zu[j] * dxj * iwu[j];
       dzlp[j] = dl;
       dzup[j] = du;
-      ap = std::min(ap, ml[j] * dxj < 0.0 ? -wl[j] / dxj : 1.0);
-      ap = std::min(ap, mh[j] * dxj > 0.0 ? wu[j] / dxj : 1.0);
-      ad = std::min(ad, dl < 0.0 ? -zl[j] / dl : 1.0);
-      ad = std::min(ad, du < 0.0 ? -zu[j] / du : 1.0);
+      rp_max = std::max(rp_max, std::max(-dxj * iwl[j], dxj * iwu[j]));
+      rd_max = std::max(rd_max, std::max(-dl * izl[j], -du * izu[j]));
       s1 += dxj * (zl[j] - zu[j]);
       s2 += wl[j] * dl + wu[j] * du;
       s3 += dxj * (dl - du);
     }
+    ap = 1.0 / rp_max;
+    ad = 1.0 / rd_max;
     if (qp) ap = ad = std::min(ap, ad);
     const double mu_aff = (comp + ap * s1 + ad * s2 + ap * ad * s3) / ncomp;
     const double sigma = std::pow(std::clamp(mu_aff / mu, 0.0, 1.0), 3);
@@ -574,22 +587,22 @@ Result Solve(const Problem& p, const Options& opt) {
       const double rcu = mh[j] * (smu - wu[j] * zu[j] + dxp[j] * dzup[j]);
       dzlp[j] = rcl;
       dzup[j] = rcu;
-      rxp[j] = -rdp[j] + rcl / wl[j] - rcu / wu[j];
+      rxp[j] = -rdp[j] + rcl * iwl[j] - rcu * iwu[j];
     }
     kkt->Solve(rx, rp, &dx, &dy);
-    ap = ad = 1.0;
-#pragma omp simd reduction(min : ap, ad)
+    rp_max = rd_max = 1.0;
+#pragma omp simd reduction(max : rp_max, rd_max)
     for (Eigen::Index j = 0; j < n; ++j) {
       const double dxj = dxp[j];
-      const double dl = (dzlp[j] - zl[j] * dxj) / wl[j];
-      const double du = (dzup[j] + zu[j] * dxj) / wu[j];
+      const double dl = (dzlp[j] - zl[j] * dxj) * iwl[j];
+      const double du = (dzup[j] + zu[j] * dxj) * iwu[j];
       dzlp[j] = dl;
       dzup[j] = du;
-      ap = std::min(ap, ml[j] * dxj < 0.0 ? -wl[j] / dxj : 1.0);
-      ap = std::min(ap, mh[j] * dxj > 0.0 ? wu[j] / dxj : 1.0);
-      ad = std::min(ad, dl < 0.0 ? -zl[j] / dl : 1.0);
-      ad = std::min(ad, du < 0.0 ? -zu[j] / du : 1.0);
+      rp_max = std::max(rp_max, std::max(-dxj * iwl[j], dxj * iwu[j]));
+      rd_max = std::max(rd_max, std::max(-dl * izl[j], -du * izu[j]));
     }
+    ap = 1.0 / rp_max;
+    ad = 1.0 / rd_max;
     if (qp) ap = ad = std::min(ap, ad);
     const double tau = std::max(params::kStepFraction, 1.0 - mu);
     ap = std::min(1.0, tau * ap);
