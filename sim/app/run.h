@@ -25,9 +25,11 @@ struct RunOutcome {
 };
 
 //! Process-wide allocator setting for the command line and benchmarks: keep freed memory
-//! in the heap. Runs allocate and free many multi-megabyte arrays, and returning them to
-//! the kernel makes every reuse pay first-touch page faults again (measured on a virtual
-//! machine: 10-15 % of a year-long optimal solve, 13 % of a rolling-horizon year).
+//! in the heap, and back its first 192 MB with transparent huge pages where the kernel
+//! allows it. Runs allocate and free many multi-megabyte arrays; returning them to the
+//! kernel makes every reuse pay first-touch page faults again (measured on a virtual
+//! machine: 10-15 % of a year-long optimal solve, 13 % of a rolling-horizon year), and
+//! 4 KiB pages make the first touch itself slow (see docs/performance.md).
 void KeepFreedMemory();
 
 //! The strategy a scenario names (rule-based or optimal).

@@ -142,6 +142,10 @@ Internal Build(const Problem& p, bool scale) {
           cmax[j] = std::max(cmax[j], a);
         }
       }
+      double off = 0.0;  // largest distance of a row or column norm from 1
+      for (Eigen::Index i = 0; i < m; ++i) if (rmax[i] > 0) off = std::max(off, std::abs(1.0 - rmax[i]));
+      for (Eigen::Index j = 0; j < nt; ++j) if (cmax[j] > 0) off = std::max(off, std::abs(1.0 - cmax[j]));
+      if (off <= params::kRuizTolerance) break;
       for (Eigen::Index i = 0; i < m; ++i) rmax[i] = rmax[i] > 0 ? 1.0 / std::sqrt(rmax[i]) : 1.0;
       for (Eigen::Index j = 0; j < nt; ++j) cmax[j] = cmax[j] > 0 ? 1.0 / std::sqrt(cmax[j]) : 1.0;
       for (Eigen::Index j = 0; j < in.A.outerSize(); ++j) {
