@@ -164,19 +164,24 @@ class BandedKkt final : public KktSolver {
  public:
   BandedKkt(const SparseMatrix& A, const SparseMatrix& Q, int k)
       : A_(A), n_(A.cols()), m_(A.rows()), k_(k), w_(k + 1) {
-    q_diag_ = Eigen::VectorXd::Zero(n_);
-    for (Eigen::Index j = 0; j < Q.outerSize(); ++j) {
-      for (SparseMatrix::InnerIterator it(Q, j); it; ++it) q_diag_[j] += it.value();  // diagonal by construction
+    if (Q.nonZeros() > 0) {
+      q_diag_ = Eigen::VectorXd::Zero(n_);
+      for (Eigen::Index j = 0; j < Q.outerSize(); ++j) {
+        for (SparseMatrix::InnerIterator it(Q, j); it; ++it) q_diag_[j] += it.value();  // diagonal by construction
+      }
     }
     band_.assign(static_cast<std::size_t>((m_ + 2 * k_) * w_), 0.0);  // k rows of zeros each side
     hinv_.resize(n_);
-    work_x_.resize(n_);
     work_y_.resize(m_ + k_);
     PickBand<8>(k_, &factor_, &solve_);
   }
 
   bool Factorize(const Eigen::VectorXd& d) override {
-    for (Eigen::Index j = 0; j < n_; ++j) hinv_[j] = 1.0 / (q_diag_[j] + d[j] + params::kPrimalReg);
+    if (q_diag_.size() > 0) {
+      for (Eigen::Index j = 0; j < n_; ++j) hinv_[j] = 1.0 / (q_diag_[j] + d[j] + params::kPrimalReg);
+    } else {
+      for (Eigen::Index j = 0; j < n_; ++j) hinv_[j] = 1.0 / (d[j] + params::kPrimalReg);
+    }
     std::fill(band_.begin(), band_.end(), 0.0);
     double* band = band_.data() + k_ * w_;
     const int* outer = A_.outerIndexPtr();
@@ -203,7 +208,6 @@ class BandedKkt final : public KktSolver {
     for (Eigen::Index i = 0; i < m_; ++i) v[i] = ry[i];
     for (Eigen::Index j = 0; j < n_; ++j) {
       const double hr = hinv_[j] * rx[j];
-      work_x_[j] = hr;
       for (int p = outer[j]; p < outer[j + 1]; ++p) v[inner[p]] -= val[p] * hr;
     }
     solve_(band_.data() + k_ * w_, m_, k_, v);
@@ -213,7 +217,7 @@ class BandedKkt final : public KktSolver {
     for (Eigen::Index j = 0; j < n_; ++j) {  // dx = H⁻¹ (rx + Aᵀ dy)
       double s = 0.0;
       for (int p = outer[j]; p < outer[j + 1]; ++p) s += val[p] * v[inner[p]];
-      (*dx)[j] = work_x_[j] + hinv_[j] * s;
+      (*dx)[j] = hinv_[j] * (rx[j] + s);
     }
   }
 
@@ -226,7 +230,7 @@ class BandedKkt final : public KktSolver {
   SolveFn solve_ = nullptr;
   Eigen::VectorXd q_diag_, hinv_;
   std::vector<double> band_;
-  mutable Eigen::VectorXd work_x_, work_y_;
+  mutable Eigen::VectorXd work_y_;
 };
 
 bool IsDiagonal(const SparseMatrix& Q) {

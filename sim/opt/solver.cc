@@ -54,13 +54,21 @@ Internal Build(const Problem& p, bool scale) {
     else if (p.row_lo[i] != p.row_hi[i]) in.slack_of_row[static_cast<std::size_t>(i)] = ncol + nslack++;
   }
   const int nt = ncol + nslack;
-  // Constant contributions of fixed columns: A x_f moves to b, c_f x_f and Q terms to the objective.
-  Eigen::VectorXd xf = Eigen::VectorXd::Zero(n);
-  for (Eigen::Index j = 0; j < n; ++j) if (!std::isnan(in.fixed_value[j])) xf[j] = in.fixed_value[j];
-  const Eigen::VectorXd ax_fixed = p.A * xf;
-  Eigen::VectorXd qx_fixed = Eigen::VectorXd::Zero(n);
-  if (p.Q.nonZeros() > 0) qx_fixed = p.Q * xf;
-  in.offset = p.c.dot(xf) + 0.5 * xf.dot(qx_fixed);
+  // Constant contributions of fixed columns: A x_f moves to b, c_f x_f and Q terms to the
+  // objective (only the fixed columns are visited; Q·x_f only for a QP).
+  Eigen::VectorXd ax_fixed = Eigen::VectorXd::Zero(m), qx_fixed;
+  if (p.Q.nonZeros() > 0) qx_fixed = Eigen::VectorXd::Zero(n);
+  in.offset = 0.0;
+  for (Eigen::Index j = 0; j < n; ++j) {
+    const double v = in.fixed_value[j];
+    if (std::isnan(v) || v == 0.0) continue;
+    in.offset += p.c[j] * v;
+    for (SparseMatrix::InnerIterator e(p.A, j); e; ++e) ax_fixed[e.row()] += e.value() * v;
+    if (qx_fixed.size() > 0)
+      for (SparseMatrix::InnerIterator e(p.Q, j); e; ++e) qx_fixed[e.row()] += e.value() * v;
+  }
+  for (Eigen::Index j = 0; qx_fixed.size() > 0 && j < n; ++j)
+    if (!std::isnan(in.fixed_value[j])) in.offset += 0.5 * in.fixed_value[j] * qx_fixed[j];
 
   in.b = Eigen::VectorXd::Zero(m);
   in.c = Eigen::VectorXd::Zero(nt);
@@ -115,7 +123,7 @@ Internal Build(const Problem& p, bool scale) {
   for (Eigen::Index j = 0; j < n; ++j) {
     const int col = in.col_of_var[static_cast<std::size_t>(j)];
     if (col < 0) continue;
-    in.c[col] = p.c[j] + qx_fixed[j];
+    in.c[col] = p.c[j] + (qx_fixed.size() > 0 ? qx_fixed[j] : 0.0);
     in.lo[col] = p.x_lo[j];
     in.hi[col] = p.x_hi[j];
   }
@@ -382,10 +390,10 @@ Result Solve(const Problem& p, const Options& opt) {
   }
   const Eigen::VectorXd inv_row = in.row_scale.cwiseInverse(), inv_col = in.col_scale.cwiseInverse();
 
-  // rd: dual residual; rx: right-hand side of the KKT solve; dzl, dzu: first the
-  // complementarity right-hand sides rc, then the dual steps.
+  // rx: right-hand side of the KKT solve (and the dual residual's scratch); dzl, dzu:
+  // first the complementarity right-hand sides rc, then the dual steps.
   // The step is applied at the top of each iteration: the first applies a zero step.
-  Eigen::VectorXd rp(m), dy = Eigen::VectorXd::Zero(m), rd(n), rx(n), d(n);
+  Eigen::VectorXd rp(m), dy = Eigen::VectorXd::Zero(m), rx(n), d(n);
   // Inverses of w and z (0 where the bound is missing), once per iteration: the passes
   // after the factorization then multiply, and the step-length tests become maxima of
   // −dx/w and −dz/z, without a division per entry.
@@ -401,16 +409,16 @@ Result Solve(const Problem& p, const Options& opt) {
     mask_lo[j] = bl[j] ? 1.0 : 0.0;
     mask_hi[j] = bu[j] ? 1.0 : 0.0;
   }
-  Eigen::VectorXd lo_fin(n), hi_fin(n);  // the bounds, 0 where infinite (dual objective)
+  // From here on a missing bound reads 0 (the masks say which exist): the dual objective
+  // Σ l·z_l − u·z_u then needs no branch.
   for (Eigen::Index j = 0; j < n; ++j) {
-    lo_fin[j] = bl[j] ? lo[j] : 0.0;
-    hi_fin[j] = bu[j] ? hi[j] : 0.0;
+    if (!bl[j]) in.lo[j] = 0.0;
+    if (!bu[j]) in.hi[j] = 0.0;
   }
-  const double* lo0 = lo_fin.data();
-  const double* hi0 = hi_fin.data();
+  const double* lo0 = lo;
+  const double* hi0 = hi;
   const double* ml = mask_lo.data();
   const double* mh = mask_hi.data();
-  double* const rdp = rd.data();
   double* const rxp = rx.data();
   double* const dxp = dx.data();
   double* const dzlp = dzl.data();
@@ -502,7 +510,7 @@ Result Solve(const Problem& p, const Options& opt) {
       }
       const double qxj = !qp ? 0.0 : q_general ? qx[j] : qd[j] * xj;
       quad += xj * qxj;
-      rdp[j] = c[j] - aty + qxj;
+      rxp[j] = c[j] - aty + qxj;  // rd before the bound duals
     }
 #pragma omp simd reduction(max : dr, big) reduction(+ : po, dob, comp)
     for (Eigen::Index j = 0; j < n; ++j) {
@@ -514,8 +522,7 @@ Result Solve(const Problem& p, const Options& opt) {
       zl[j] = zlj;
       zu[j] = zuj;
       const double xj = x[j];
-      const double rdj = rdp[j] - zlj + zuj;
-      rdp[j] = rdj;
+      const double rdj = rxp[j] - zlj + zuj;
       dr = std::max(dr, std::abs(rdj) * icp[j]);
       po += c[j] * xj;
       dob += lo0[j] * zlj - hi0[j] * zuj;
@@ -591,7 +598,7 @@ Result Solve(const Problem& p, const Options& opt) {
       const double rcu = mh[j] * (smu - wu[j] * zu[j] + dxp[j] * dzup[j]);
       dzlp[j] = rcl;
       dzup[j] = rcu;
-      rxp[j] = -rdp[j] + rcl * iwl[j] - rcu * iwu[j];
+      rxp[j] += zl[j] - zu[j] + rcl * iwl[j] - rcu * iwu[j];  // −rd = rx_affine + z_l − z_u
     }
     kkt->Solve(rx, rp, &dx, &dy);
     rp_max = rd_max = 1.0;
