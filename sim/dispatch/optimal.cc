@@ -300,15 +300,8 @@ void RollingHorizonStrategy::Replan(const Observation& obs) {
     warm = ShiftSolution(last_problem_, last_solution_, dp, k - plan_start_);
     options.warm_start = &warm;
   }
-  opt::Result r = opt::Solve(dp.problem, options);
-  if (options.warm_start && r.status != opt::Status::kOptimal) {
-    const double spent = r.info.solve_seconds;  // a failed warm start: solve again from cold
-    const int its = r.info.iterations;
-    r = opt::Solve(dp.problem, options_);
-    r.info.solve_seconds += spent;
-    r.info.iterations += its;
-    ++stats_.cold_restarts;
-  }
+  const opt::Result r = opt::Solve(dp.problem, options);
+  if (r.info.cold_restart) ++stats_.cold_restarts;
   ++stats_.windows;
   stats_.iterations += r.info.iterations;
   stats_.solve_seconds += r.info.solve_seconds;

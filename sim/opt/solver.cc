@@ -311,7 +311,9 @@ std::vector<std::string> Options::Validate() const {
   return e;
 }
 
-Result Solve(const Problem& p, const Options& opt) {
+namespace {
+
+Result SolveOnce(const Problem& p, const Options& opt) {
   const auto t0 = std::chrono::steady_clock::now();
   std::vector<std::string> errors = p.Validate();
   for (auto& e : opt.Validate()) errors.push_back(e);
@@ -650,6 +652,21 @@ Result Solve(const Problem& p, const Options& opt) {
   result.info.dual_objective = dobj + in.offset + p.objective_offset;
   result.info.solve_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return result;
+}
+
+}  // namespace
+
+Result Solve(const Problem& p, const Options& opt) {
+  Result r = SolveOnce(p, opt);
+  if (opt.warm_start == nullptr || r.status == Status::kOptimal) return r;
+  // A warm start must never lose a problem the cold start solves: try again from cold.
+  Options cold = opt;
+  cold.warm_start = nullptr;
+  Result c = SolveOnce(p, cold);
+  c.info.iterations += r.info.iterations;
+  c.info.solve_seconds += r.info.solve_seconds;
+  c.info.cold_restart = true;
+  return c;
 }
 
 }  // namespace essim::opt

@@ -57,7 +57,10 @@ struct Options {
   int max_iterations = 200;
   LinearSolver linear_solver = LinearSolver::kAuto;
   bool scale = true;          //!< Ruiz equilibration of A
-  const Solution* warm_start = nullptr;  //!< a previous solution of a problem of the same shape
+  //! A previous solution of a problem of the same shape to start from (x moved inside the
+  //! bounds, y if it has one entry per row, z from c − Aᵀy, re-centred). If the warm solve
+  //! does not end optimal, the problem is solved again from the cold start.
+  const Solution* warm_start = nullptr;
   //! All invalid settings at once; empty = valid.
   std::vector<std::string> Validate() const;
 };
@@ -73,6 +76,7 @@ struct Info {
   double setup_seconds = 0.0;  //!< of solve_seconds: presolve, scaling and KKT structure
   LinearSolver linear_solver = LinearSolver::kAuto;  //!< the path used
   int bandwidth = 0;                                 //!< half-bandwidth with the banded path
+  bool cold_restart = false;  //!< the warm start did not reach the optimum: solved again from cold (counted in the totals)
 };
 
 //! Primal and dual solution. y: row duals (∂obj/∂row bound); z: reduced costs of the bounds

@@ -219,4 +219,66 @@ BOOST_AUTO_TEST_CASE(recorded_forecasts_are_what_was_issued) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(shifted_solution_keeps_each_value_with_its_time_step) {
+  const engine::Inputs in = Days(3, 7);
+  const engine::ModelConfig m = Model();
+  const InputView view{&in.axis, &in.pv_mw, &in.load_mw, &in.price_yuan_per_mwh, &in.export_limit_mw, &in.import_limit_mw};
+  const std::vector<double> e0(2, std::nan(""));
+  const DispatchProblem from = BuildDispatchProblem(m.station, m.grid, view, {}, 10, 192, e0);
+  const DispatchProblem to = BuildDispatchProblem(m.station, m.grid, view, {}, 14, 192, e0);
+  opt::Solution s;  // each entry tagged with its index
+  s.x = Eigen::VectorXd::LinSpaced(from.problem.num_vars(), 0, from.problem.num_vars() - 1);
+  s.z = -s.x;
+  s.y = Eigen::VectorXd::LinSpaced(from.problem.num_rows(), 0, from.problem.num_rows() - 1);
+  const opt::Solution w = ShiftSolution(from, s, to, 4);
+  BOOST_TEST_REQUIRE(w.x.size() == to.problem.num_vars());
+  BOOST_TEST_REQUIRE(w.y.size() == to.problem.num_rows());
+  for (std::int64_t t = 0; t < to.steps; ++t) {
+    const std::int64_t f = std::min<std::int64_t>(t + 4, from.steps - 1);  // past the end: the last step
+    for (std::size_t p = 0; p < 2; ++p) {
+      BOOST_TEST_REQUIRE(w.x[to.Energy(t, p)] == s.x[from.Energy(f, p)]);
+      BOOST_TEST_REQUIRE(w.z[to.Charge(t, p)] == s.z[from.Charge(f, p)]);
+    }
+    BOOST_TEST_REQUIRE(w.x[to.Node(t, 1)] == s.x[from.Node(f, 1)]);
+    const auto ts = static_cast<std::size_t>(t), fs = static_cast<std::size_t>(f);
+    BOOST_TEST_REQUIRE(to.step_rows[ts + 1] - to.step_rows[ts] == from.step_rows[fs + 1] - from.step_rows[fs]);
+    BOOST_TEST_REQUIRE(w.y[to.step_rows[ts]] == s.y[from.step_rows[fs]]);
+  }
+  BOOST_TEST(to.step_rows.back() == to.problem.num_rows());
+}
+
+BOOST_AUTO_TEST_CASE(warm_started_windows_reach_the_cold_optimum_in_fewer_iterations) {
+  // Consecutive hourly windows of a 48 h horizon, as the strategy solves them: each from
+  // the previous solution shifted by 4 steps, against the same window from cold.
+  const engine::Inputs in = Days(5, 8);
+  const engine::ModelConfig m = Model();
+  const InputView view{&in.axis, &in.pv_mw, &in.load_mw, &in.price_yuan_per_mwh, &in.export_limit_mw, &in.import_limit_mw};
+  OptimalConfig oc;
+  oc.terminal_value_yuan_per_mwh = 250.0;
+  std::vector<double> e(2, 120.0);
+  e[1] = 40.0;
+  DispatchProblem last = BuildDispatchProblem(m.station, m.grid, view, oc, 0, 192, e);
+  opt::Result prev = opt::Solve(last.problem);
+  BOOST_TEST_REQUIRE((prev.status == opt::Status::kOptimal));
+  int warm_iterations = 0, cold_iterations = 0;
+  for (int w = 1; w <= 24; ++w) {
+    const std::int64_t first = 4 * w;
+    for (std::size_t p = 0; p < 2; ++p) e[p] = prev.solution.x[last.Energy(3, p)];  // the state after an hour
+    const DispatchProblem dp = BuildDispatchProblem(m.station, m.grid, view, oc, first, 192, e);
+    const opt::Solution start = ShiftSolution(last, prev.solution, dp, 4);
+    opt::Options o;
+    o.warm_start = &start;
+    const opt::Result warm = opt::Solve(dp.problem, o), cold = opt::Solve(dp.problem);
+    BOOST_TEST_REQUIRE((warm.status == opt::Status::kOptimal));
+    BOOST_TEST_REQUIRE((cold.status == opt::Status::kOptimal));
+    BOOST_TEST(std::abs(warm.info.objective - cold.info.objective) <= 1e-7 * std::abs(cold.info.objective));
+    warm_iterations += warm.info.iterations;
+    cold_iterations += cold.info.iterations;
+    last = dp;
+    prev = warm;
+  }
+  BOOST_TEST_MESSAGE("24 windows: " << warm_iterations << " iterations warm, " << cold_iterations << " cold");
+  BOOST_TEST(warm_iterations < cold_iterations);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
