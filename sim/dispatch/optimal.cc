@@ -175,19 +175,25 @@ opt::Solution ShiftSolution(const DispatchProblem& from, const opt::Solution& s,
   w.x = Eigen::VectorXd::Zero(to.problem.num_vars());
   w.z = Eigen::VectorXd::Zero(to.problem.num_vars());
   w.y = Eigen::VectorXd::Zero(to.problem.num_rows());
+  const bool split = s.z_lo.size() == s.x.size() && s.z_hi.size() == s.x.size();
+  if (split) {
+    w.z_lo = Eigen::VectorXd::Zero(to.problem.num_vars());
+    w.z_hi = Eigen::VectorXd::Zero(to.problem.num_vars());
+  }
   if (from.phases != to.phases || from.steps == 0) return w;
+  auto copy = [&](int to_col, int from_col) {
+    w.x[to_col] = s.x[from_col];
+    w.z[to_col] = s.z[from_col];
+    if (split) {
+      w.z_lo[to_col] = s.z_lo[from_col];
+      w.z_hi[to_col] = s.z_hi[from_col];
+    }
+  };
   for (std::int64_t t = 0; t < to.steps; ++t) {
     const std::int64_t f = std::min(t + shift, from.steps - 1);
-    for (std::size_t p = 0; p < to.phases; ++p) {
-      for (int k = 0; k < 3; ++k) {
-        w.x[to.Charge(t, p) + k] = s.x[from.Charge(f, p) + k];
-        w.z[to.Charge(t, p) + k] = s.z[from.Charge(f, p) + k];
-      }
-    }
-    for (int k = 0; k < 3; ++k) {
-      w.x[to.Node(t, k)] = s.x[from.Node(f, k)];
-      w.z[to.Node(t, k)] = s.z[from.Node(f, k)];
-    }
+    for (std::size_t p = 0; p < to.phases; ++p)
+      for (int k = 0; k < 3; ++k) copy(to.Charge(t, p) + k, from.Charge(f, p) + k);
+    for (int k = 0; k < 3; ++k) copy(to.Node(t, k), from.Node(f, k));
     const auto ts = static_cast<std::size_t>(t), fs = static_cast<std::size_t>(f);
     const int rows = to.step_rows[ts + 1] - to.step_rows[ts];
     if (rows != from.step_rows[fs + 1] - from.step_rows[fs]) continue;
@@ -293,8 +299,10 @@ void RollingHorizonStrategy::Replan(const Observation& obs) {
   OptimalConfig cfg = cfg_.optimal;
   if (!cfg.terminal_soc && !cfg.terminal_value_yuan_per_mwh) cfg.terminal_value_yuan_per_mwh = station_.eta_discharge * price.mean();
   const DispatchProblem dp = BuildDispatchProblem(station_, grid_, view, cfg, 0, h, *obs.phase_stored_mwh);
-  // Warm start from the previous window's solution, shifted by the steps since then.
+  // Warm start from the previous window's iterate at a 1e-2 gap (interior and centred),
+  // shifted by the steps since then.
   opt::Options options = options_;
+  options.record_warm_point = true;
   opt::Solution warm;
   if (have_last_) {
     warm = ShiftSolution(last_problem_, last_solution_, dp, k - plan_start_);
@@ -317,7 +325,7 @@ void RollingHorizonStrategy::Replan(const Observation& obs) {
   } else {
     stats_.objective_yuan += r.info.objective;
     last_problem_ = dp;
-    last_solution_ = r.solution;
+    last_solution_ = r.warm_point.x.size() > 0 ? r.warm_point : r.solution;
     have_last_ = true;
     for (std::int64_t t = 0; t < h; ++t) {
       for (std::size_t ph = 0; ph < np; ++ph) {

@@ -237,13 +237,24 @@ void WarmStart(const Problem& p, const Internal& in, const Solution& warm, const
   }
   Eigen::VectorXd z = in.c - in.A.transpose() * it->y;
   if (in.Q.nonZeros() > 0) z += in.Q * it->x;
-  double comp = 0.0, count = 0.0;
   for (Eigen::Index j = 0; j < n; ++j) {
     const bool bl = hl[static_cast<std::size_t>(j)], bu = hu[static_cast<std::size_t>(j)];
     it->zl[j] = bl ? std::max(z[j], 0.0) : 0.0;
     it->zu[j] = bu ? std::max(-z[j], 0.0) : 0.0;
+  }
+  if (warm.z_lo.size() == p.num_vars() && warm.z_hi.size() == p.num_vars()) {  // an interior point's own duals
+    for (Eigen::Index j = 0; j < p.num_vars(); ++j) {
+      const int col = in.col_of_var[static_cast<std::size_t>(j)];
+      if (col < 0) continue;
+      const double f = in.obj_scale * in.col_scale[col];
+      if (hl[static_cast<std::size_t>(col)]) it->zl[col] = std::max(warm.z_lo[j] * f, 0.0);
+      if (hu[static_cast<std::size_t>(col)]) it->zu[col] = std::max(warm.z_hi[j] * f, 0.0);
+    }
+  }
+  double comp = 0.0, count = 0.0;
+  for (Eigen::Index j = 0; j < n; ++j) {
     comp += it->wl[j] * it->zl[j] + it->wu[j] * it->zu[j];
-    count += bl + bu;
+    count += hl[static_cast<std::size_t>(j)] + hu[static_cast<std::size_t>(j)];
   }
   const double floor = params::kWarmCentring * (count > 0 ? comp / count : 1.0);
   const double mu = floor > 0 ? floor : 1e-2;
@@ -471,6 +482,8 @@ Result SolveOnce(const Problem& p, const Options& opt) {
   const double* c = in.c.data();
 
   Status status = Status::kMaxIterations;
+  Iterate warm_point;
+  bool have_warm_point = false;
   double pres = 0, dres = 0, gap = 0, pobj = 0, dobj = 0;
   int iter = 0;
   int stalls = 0;
@@ -553,6 +566,10 @@ Result SolveOnce(const Problem& p, const Options& opt) {
     if (!std::isfinite(pres) || !std::isfinite(dres) || !std::isfinite(gap)) {
       status = Status::kNumericalError;
       break;
+    }
+    if (opt.record_warm_point && !have_warm_point && gap <= params::kWarmPointGap) {
+      warm_point = it;
+      have_warm_point = true;
     }
     if (pres <= opt.tolerance && dres <= opt.tolerance && gap <= opt.tolerance) {
       status = Status::kOptimal;
@@ -643,6 +660,23 @@ Result SolveOnce(const Problem& p, const Options& opt) {
   // Reduced costs z = c + Qx − Aᵀy for every variable (fixed ones included).
   s.z = p.c - p.A.transpose() * s.y;
   if (p.Q.nonZeros() > 0) s.z += p.Q * s.x;
+  if (have_warm_point) {  // in the original variables and units, like the solution
+    Solution& w = result.warm_point;
+    w.x.resize(n0);
+    w.z_lo = Eigen::VectorXd::Zero(n0);
+    w.z_hi = Eigen::VectorXd::Zero(n0);
+    for (Eigen::Index j = 0; j < n0; ++j) {
+      const int col = in.col_of_var[static_cast<std::size_t>(j)];
+      w.x[j] = col < 0 ? in.fixed_value[j] : warm_point.x[col] * in.col_scale[col];
+      if (col < 0) continue;
+      w.z_lo[j] = warm_point.zl[col] / (in.obj_scale * in.col_scale[col]);
+      w.z_hi[j] = warm_point.zu[col] / (in.obj_scale * in.col_scale[col]);
+    }
+    w.z = w.z_lo - w.z_hi;
+    w.y = Eigen::VectorXd::Zero(m0);
+    for (Eigen::Index i = 0; i < m0; ++i)
+      w.y[i] = in.free_row[static_cast<std::size_t>(i)] ? 0.0 : warm_point.y[i] * in.row_scale[i] / in.obj_scale;
+  }
   result.status = status;
   result.info.iterations = iter;
   result.info.primal_residual = pres;
