@@ -10,15 +10,10 @@
 #include <spdlog/spdlog.h>
 
 #include "sim/app/commands.h"
+#include "sim/core/stopwatch.h"
 #include "sim/dispatch/rules.h"
 #include "sim/pv/irradiance.h"
 #include "sim/pv/weather.h"
-
-namespace {
-double Seconds(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
-}  // namespace
 
 int main(int argc, char** argv) {
   using namespace essim;
@@ -52,17 +47,17 @@ int main(int argc, char** argv) {
       auto s1 = dispatch::MakeRuleStrategy(sc.dispatch);
       auto t0 = std::chrono::steady_clock::now();
       engine::RunResult fresh = engine::Run(sc.model, inputs, *s1);
-      cold = std::min(cold, Seconds(t0));
+      cold = std::min(cold, SecondsSince(t0));
       auto s2 = dispatch::MakeRuleStrategy(sc.dispatch);
       t0 = std::chrono::steady_clock::now();
       engine::RunInto(sc.model, inputs, *s2, &reused);
-      if (r > 0) warm = std::min(warm, Seconds(t0));  // the first pass touches the buffers
+      if (r > 0) warm = std::min(warm, SecondsSince(t0));  // the first pass touches the buffers
     }
     for (int r = 0; r < std::max(3, reps / 4); ++r) {
       const auto t0 = std::chrono::steady_clock::now();
       app::RunOutcome o = app::RunScenario(path, opt);
       io::WriteOutputs(out, o.scenario, o.result, o.kpis, &o.timings);
-      whole = std::min(whole, Seconds(t0));
+      whole = std::min(whole, SecondsSince(t0));
     }
     const double n = static_cast<double>(sc.axis.count);
     fmt::print("{:<20} {:>12.1f} {:>12.1f} {:>12.3f} {:>14.1f}\n", sc.dispatch.strategy, cold * 1e9 / n, warm * 1e9 / n,
@@ -87,19 +82,19 @@ int main(int argc, char** argv) {
     for (int r = 0; r < reps; ++r) {
       auto t0 = std::chrono::steady_clock::now();
       const pv::SunTerms sun = pv::ComputeSunTerms(axis, pv::SunAt::kMidpoint, site);
-      const double ts = Seconds(t0);
+      const double ts = SecondsSince(t0);
       t0 = std::chrono::steady_clock::now();
       const pv::Weather w = pv::SynthesizeWeather({}, axis, sun, site);
-      const double tw = Seconds(t0);
+      const double tw = SecondsSince(t0);
       t0 = std::chrono::steady_clock::now();
       const pv::PlantOutput po = pv::SimulatePlant(fixed, axis, sun, w);
-      const double tp = Seconds(t0);
+      const double tp = SecondsSince(t0);
       t0 = std::chrono::steady_clock::now();
       const pv::PlantOutput pt = pv::SimulatePlant(tracker, axis, sun, w);
-      const double tt = Seconds(t0);
+      const double tt = SecondsSince(t0);
       t0 = std::chrono::steady_clock::now();
       const pv::FleetResult fr = pv::SimulateFleet(fleet, axis, sun, w);
-      const double tf = Seconds(t0);
+      const double tf = SecondsSince(t0);
       if (r == 0) {
         sun_cold = ts;
         weather_cold = tw;

@@ -10,13 +10,8 @@
 #include <spdlog/spdlog.h>
 
 #include "sim/app/run.h"
+#include "sim/core/stopwatch.h"
 #include "sim/dispatch/optimal.h"
-
-namespace {
-double Seconds(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
-}  // namespace
 
 int main(int argc, char** argv) {
   using namespace essim;
@@ -50,7 +45,7 @@ int main(int argc, char** argv) {
       int iterations = 0;
       auto t0 = std::chrono::steady_clock::now();
       for (int k = 0; k < 200; ++k) iterations += opt::Solve(dp.problem).info.iterations;
-      const double t = Seconds(t0) / 200;
+      const double t = SecondsSince(t0) / 200;
       best = std::min(best, t * 1e6 / (iterations / 200.0));
       if (r == 0) fmt::print("window of {} steps: {} variables, {} rows\n", window, dp.problem.num_vars(), dp.problem.num_rows());
     }
@@ -62,14 +57,14 @@ int main(int argc, char** argv) {
     auto t0 = std::chrono::steady_clock::now();
     const dispatch::DispatchProblem dp =
         dispatch::BuildDispatchProblem(sc.model.station, sc.model.grid, view, sc.optimal, 0, sc.axis.count, initial);
-    const double build = Seconds(t0);
+    const double build = SecondsSince(t0);
     fmt::print("{}: {} variables, {} rows, {} nonzeros; build {:.1f} ms\n", path, dp.problem.num_vars(),
                dp.problem.num_rows(), dp.problem.A.nonZeros(), build * 1e3);
     double best = 1e9;
     for (int r = 0; r < reps; ++r) {
       t0 = std::chrono::steady_clock::now();
       const opt::Result res = opt::Solve(dp.problem);
-      const double t = Seconds(t0);
+      const double t = SecondsSince(t0);
       best = std::min(best, t);
       fmt::print("solve {}: {:.1f} ms, {} iterations, {}, objective {:.6f}, setup {:.1f} ms\n", r, t * 1e3,
                  res.info.iterations, opt::StatusName(res.status), res.info.objective, res.info.setup_seconds * 1e3);
@@ -84,7 +79,7 @@ int main(int argc, char** argv) {
     auto strategy = app::MakeStrategy(rs);
     const auto t0 = std::chrono::steady_clock::now();
     const engine::RunResult result = engine::Run(rs.model, inputs, *strategy);
-    const double t = Seconds(t0);
+    const double t = SecondsSince(t0);
     best = std::min(best, t);
     const auto& st = static_cast<const dispatch::RollingHorizonStrategy&>(*strategy).stats();
     fmt::print("rolling {}: {:.3f} s, {} windows, {} iterations, {} fallbacks, {} cold restarts, solver {:.3f} s, objective {:.1f}\n", r,

@@ -17,6 +17,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "sim/core/stopwatch.h"
 #include "sim/dispatch/optimal.h"
 #include "sim/dispatch/rules.h"
 #include "sim/io/atomic_file.h"
@@ -28,9 +29,6 @@
 namespace essim::app {
 namespace {
 
-double Since(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
 
 void PrintSummary(const RunOutcome& o, const std::string& out_dir) {
   const auto& k = o.kpis;
@@ -138,7 +136,7 @@ int RunCompare(const std::string& path, const io::LoadOptions& options, const st
   files.Write("comparison.json", json.dump(2) + "\n");
   files.Commit();
   fmt::print("regret: the perfect-foresight optimum ending with the same stored energy, minus the strategy; "
-             "outputs in {} ({:.2f} s)\n", dir, Since(t0));
+             "outputs in {} ({:.2f} s)\n", dir, SecondsSince(t0));
   return kExitOk;
 }
 
@@ -176,7 +174,7 @@ int RunSweepCommand(const std::string& file, sweep::SweepOptions options, const 
   }
   const auto t0 = std::chrono::steady_clock::now();
   const sweep::SweepSpec spec = sweep::LoadSweep(file);  // ScenarioError: located, exit 2
-  spdlog::info("{}: {} cases, validated in {:.2f} s", file, spec.cases.size(), Since(t0));
+  spdlog::info("{}: {} cases, validated in {:.2f} s", file, spec.cases.size(), SecondsSince(t0));
   if (merge) {
     const sweep::SweepReport r = sweep::MergeShards(spec, options, shard_paths);
     const std::int64_t missing = r.cases - r.selected;
@@ -314,7 +312,7 @@ int Main(int argc, char** argv) {
     if (show_progress) {
       // Only runs that have already taken a while get a progress line.
       progress = [t0 = std::chrono::steady_clock::now(), shown = false](std::int64_t done, std::int64_t total) mutable {
-        if (!shown && Since(t0) < 0.5) return;
+        if (!shown && SecondsSince(t0) < 0.5) return;
         shown = true;
         std::fprintf(stderr, "\rsimulating %3d %%", static_cast<int>(100 * done / total));
         if (done == total) std::fprintf(stderr, "\n");

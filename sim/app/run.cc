@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "sim/core/stopwatch.h"
 #include "sim/dispatch/optimal.h"
 #include "sim/dispatch/rules.h"
 
@@ -39,9 +40,6 @@ void KeepFreedMemory() {
 
 namespace {
 
-double Since(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
 
 }  // namespace
 
@@ -58,18 +56,18 @@ std::unique_ptr<dispatch::Strategy> MakeStrategy(const io::Scenario& sc) {
 RunOutcome RunScenario(const std::string& path, const io::LoadOptions& options, const engine::Progress& progress) {
   const auto t0 = std::chrono::steady_clock::now();
   io::Scenario sc = io::LoadScenario(path, options);
-  const double load_s = Since(t0);
+  const double load_s = SecondsSince(t0);
   const auto t1 = std::chrono::steady_clock::now();
   io::PvDetail detail;
   const engine::Inputs inputs = io::BuildInputs(sc, sc.pv_detail ? &detail : nullptr);
-  const double inputs_s = Since(t1);
+  const double inputs_s = SecondsSince(t1);
   spdlog::info("loaded {}: {} steps, {} phases, strategy {}", path, sc.axis.count, sc.model.station.phases.size(),
                sc.dispatch.strategy);
   RunOutcome o = RunWithInputs(sc, inputs, progress);
   o.pv_detail = std::move(detail);
   o.timings.load_s = load_s;
   o.timings.inputs_s = inputs_s;
-  o.timings.total_s = Since(t0);
+  o.timings.total_s = SecondsSince(t0);
   return o;
 }
 
@@ -112,7 +110,7 @@ RunOutcome RunWithInputs(const io::Scenario& sc, const engine::Inputs& inputs, c
   if (o.kpis.import_over_limit_steps > 0) {
     spdlog::warn("{} steps where the local load alone exceeded the import limit", o.kpis.import_over_limit_steps);
   }
-  o.timings.total_s = Since(t0);
+  o.timings.total_s = SecondsSince(t0);
   return o;
 }
 
@@ -173,14 +171,14 @@ std::vector<CompareRow> CompareStrategies(const std::string& path, const io::Loa
       const auto s0 = std::chrono::steady_clock::now();
       try {
         rows[i].outcome = RunWithInputs(scenarios[i], inputs);
-        rows[i].wall_s = Since(s0);
+        rows[i].wall_s = SecondsSince(s0);
         rows[i].reference_yuan = rows[i].name == "optimal" ? rows[i].outcome.kpis.net_revenue_yuan
                                                            : ReferenceRevenue(scenarios[i], inputs, rows[i].outcome);
         continue;
       } catch (const std::exception& e) {
         rows[i].error = e.what();
       }
-      rows[i].wall_s = Since(s0);
+      rows[i].wall_s = SecondsSince(s0);
     }
   };
   const int threads = std::max(1, std::min<int>(jobs, static_cast<int>(rows.size())));

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "sim/core/stopwatch.h"
+
 namespace essim::engine {
 namespace {
 // A setpoint counts as clipped when the realized power differs by more than this fraction
@@ -173,7 +175,7 @@ void RunInto(const ModelConfig& model, const Inputs& in, dispatch::Strategy& str
     r.phase_discharged_stored_mwh.push_back(station.phase_discharged_stored_mwh(i));
     r.phase_health.push_back(station.phase_health(i));
   }
-  r.engine_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  r.engine_seconds = SecondsSince(t0);
 }
 
 }  // namespace essim::engine

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "sim/core/stopwatch.h"
 #include "sim/io/atomic_file.h"
 
 namespace essim::io {
@@ -227,7 +228,7 @@ void WriteOutputs(const std::string& dir, const Scenario& sc, const engine::RunR
   const auto t0 = std::chrono::steady_clock::now();
   AtomicFileSet files(dir);
   if (sc.write_timeseries) files.Write("timeseries.csv", TimeseriesCsv(r, sc.pv_detail ? pv : nullptr, plan));
-  t->output_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  t->output_s = SecondsSince(t0);
   t->total_s += t->output_s;
   files.Write("summary.json", SummaryJson(sc, r, k, *t, plan).dump(2) + "\n");
   files.Write("annual.csv", AnnualCsv(k));

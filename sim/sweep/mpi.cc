@@ -1,6 +1,7 @@
 // Sweeps across MPI ranks (built with -DESSIM_WITH_MPI=ON): rank 0 deals out case indices
 // on request and writes every result to the database; the other ranks run cases. Every
 // rank expands the same sweep file itself, so only indices and results travel.
+#include "sim/core/stopwatch.h"
 #include "sim/sweep/runner.h"
 
 #include <stdexcept>
@@ -145,7 +146,7 @@ SweepReport RunSweepMpi(const SweepSpec& spec, const SweepOptions& options, int*
         spdlog::warn("case {} ({}) failed: {}", r.index, spec.cases[static_cast<std::size_t>(r.index)].id, r.error);
       }
       ++progress.done;
-      progress.elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      progress.elapsed_s = SecondsSince(t0);
       if (options.progress) options.progress(progress);
     }
     std::int64_t task = -1;
@@ -163,7 +164,7 @@ SweepReport RunSweepMpi(const SweepSpec& spec, const SweepOptions& options, int*
       failure = e.what();
     }
   }
-  report.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  report.wall_s = SecondsSince(t0);
   MPI_Finalize();
   if (!failure.empty()) throw std::runtime_error(failure);
   return report;

@@ -14,15 +14,13 @@
 #include <spdlog/spdlog.h>
 
 #include "sim/app/run.h"
+#include "sim/core/stopwatch.h"
 #include "sim/io/output.h"
 
 namespace essim::sweep {
 namespace fs = std::filesystem;
 namespace {
 
-double Since(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
 
 // Inputs shared by cases with the same inputs key: built once by the first case that needs
 // them, dropped when the last case that needs them has started. The PV series, the costly
@@ -178,7 +176,7 @@ CaseResult RunCase(const SweepSpec& spec, const Case& c, const engine::Inputs* i
     r.error = e.what();
     r.summary = nullptr;
   }
-  r.wall_s = Since(t0);
+  r.wall_s = SecondsSince(t0);
   return r;
 }
 
@@ -209,7 +207,7 @@ SweepReport RunSweep(const SweepSpec& spec, const SweepOptions& options) {
       try {
         const auto ti = std::chrono::steady_clock::now();
         store.Insert(c, r);
-        insert_s += Since(ti);
+        insert_s += SecondsSince(ti);
       } catch (...) {
         store_error = std::current_exception();
         next = todo.size();
@@ -220,7 +218,7 @@ SweepReport RunSweep(const SweepSpec& spec, const SweepOptions& options) {
         spdlog::warn("case {} ({}) failed: {}", c.index, c.id, r.error);
       }
       ++progress.done;
-      progress.elapsed_s = Since(t0);
+      progress.elapsed_s = SecondsSince(t0);
       if (options.progress) options.progress(progress);
     }
   };
@@ -239,7 +237,7 @@ SweepReport RunSweep(const SweepSpec& spec, const SweepOptions& options) {
     report.csv = (fs::path(out_dir) / "results.csv").string();
     store.ExportCsv(report.csv);
   }
-  report.wall_s = Since(t0);
+  report.wall_s = SecondsSince(t0);
   return report;
 }
 
@@ -268,7 +266,7 @@ SweepReport MergeShards(const SweepSpec& spec, const SweepOptions& options, std:
   report.failed = store.Count("failed");
   report.csv = (fs::path(out_dir) / "results.csv").string();
   store.ExportCsv(report.csv);
-  report.wall_s = Since(t0);
+  report.wall_s = SecondsSince(t0);
   return report;
 }
 
