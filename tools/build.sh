@@ -3,7 +3,8 @@
 #
 #   tools/build.sh run [ARGS...]   build, then run the default scenario (or essim ARGS)
 #   tools/build.sh test            build, then run the whole test suite through CTest
-#   tools/build.sh bench           build, then run the benchmarks (figures, not tests)
+#   tools/build.sh bench           build, then run the benchmarks (figures, not tests):
+#                                  engine, PV chain, and the optimizer (essim_bench_opt)
 #                                  (also: tools/bench_lp.py, tools/bench_sweep.sh)
 #   tools/build.sh asan            build with ASan/UBSan into build-asan/ and run the tests
 #
@@ -57,7 +58,11 @@ case "$mode" in
     exec ctest --test-dir "$build_dir" --output-on-failure -j "$jobs"
     ;;
   bench)
-    exec "$build_dir/essim_bench" scenarios/jiayuguan-2025.yaml "$@"
+    "$build_dir/essim_bench" scenarios/jiayuguan-2025.yaml "$@"
+    echo
+    echo "optimizer: the year LP (first solve = a fresh process), then µs per iteration on a 48 h window"
+    "$build_dir/essim_bench_opt" scenarios/jiayuguan-2025.yaml 3
+    exec "$build_dir/essim_bench_opt" scenarios/jiayuguan-2025.yaml 20 --window 192
     ;;
   *)
     echo "usage: tools/build.sh run|test|bench|asan" >&2
