@@ -48,10 +48,27 @@ Internal Build(const Problem& p, bool scale) {
   }
   in.slack_of_row.assign(static_cast<std::size_t>(m), -1);
   in.free_row.assign(static_cast<std::size_t>(m), false);
+  // Redundant inequality rows: when the variables' bounds alone keep a row's activity
+  // within its bounds, the row can never bind; it is dropped like a free row (dual 0).
+  // In the storage problem most export-room rows are such (the room exceeds the power).
+  Eigen::VectorXd act_lo = Eigen::VectorXd::Zero(m), act_hi = Eigen::VectorXd::Zero(m);
+  for (Eigen::Index j = 0; j < n; ++j) {
+    for (SparseMatrix::InnerIterator e(p.A, j); e; ++e) {
+      const double a = e.value(), lo_term = a > 0 ? a * p.x_lo[j] : a * p.x_hi[j], hi_term = a > 0 ? a * p.x_hi[j] : a * p.x_lo[j];
+      if (a == 0.0) continue;
+      act_lo[e.row()] += lo_term;
+      act_hi[e.row()] += hi_term;
+    }
+  }
   int nslack = 0;
   for (Eigen::Index i = 0; i < m; ++i) {
-    if (!std::isfinite(p.row_lo[i]) && !std::isfinite(p.row_hi[i])) in.free_row[static_cast<std::size_t>(i)] = true;
-    else if (p.row_lo[i] != p.row_hi[i]) in.slack_of_row[static_cast<std::size_t>(i)] = ncol + nslack++;
+    const bool equality = p.row_lo[i] == p.row_hi[i];
+    // (a margin of 1e-9 relative: the bounds must hold the row strictly inside)
+    const bool lo_holds = !std::isfinite(p.row_lo[i]) || act_lo[i] >= p.row_lo[i] + 1e-9 * (1.0 + std::abs(p.row_lo[i]));
+    const bool hi_holds = !std::isfinite(p.row_hi[i]) || act_hi[i] <= p.row_hi[i] - 1e-9 * (1.0 + std::abs(p.row_hi[i]));
+    const bool redundant = !equality && lo_holds && hi_holds;
+    if ((!std::isfinite(p.row_lo[i]) && !std::isfinite(p.row_hi[i])) || redundant) in.free_row[static_cast<std::size_t>(i)] = true;
+    else if (!equality) in.slack_of_row[static_cast<std::size_t>(i)] = ncol + nslack++;
   }
   const int nt = ncol + nslack;
   // Constant contributions of fixed columns: A x_f moves to b, c_f x_f and Q terms to the

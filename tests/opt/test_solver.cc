@@ -97,6 +97,35 @@ BOOST_AUTO_TEST_CASE(fixed_column_presolved) {
   BOOST_TEST(r.info.objective == 5.0, tt::tolerance(1e-8));
 }
 
+BOOST_AUTO_TEST_CASE(redundant_rows_presolved) {
+  // min −x − 2y  s.t.  x + y ≤ 10 (the bounds keep it ≤ 7: it never binds),  x − y ≥ −1,
+  // x ∈ [0, 3], y ∈ [0, 4]. Optimum at the upper bounds x = 3, y = 4 (x − y = −1 holds),
+  // objective −11. The redundant row is presolved away: its dual is exactly 0.
+  Problem p = Make(2, 2, {{0, 0, 1}, {0, 1, 1}, {1, 0, 1}, {1, 1, -1}});
+  p.c << -1, -2;
+  p.x_hi << 3, 4;
+  p.row_hi[0] = 10;
+  p.row_lo[1] = -1;
+  for (LinearSolver s : Paths(p)) {
+    const Result r = SolveWith(p, s);
+    BOOST_TEST_REQUIRE((r.status == Status::kOptimal));
+    BOOST_TEST(r.info.objective == -11.0, tt::tolerance(1e-8));
+    BOOST_TEST(r.solution.x[0] == 3.0, tt::tolerance(1e-7));
+    BOOST_TEST(r.solution.x[1] == 4.0, tt::tolerance(1e-7));
+    BOOST_TEST(r.solution.y[0] == 0.0);  // dropped: exactly zero
+  }
+  // The same row tightened to 6 binds (3 + 4 > 6): kept, and the optimum moves.
+  p.row_hi[0] = 6;
+  for (LinearSolver s : Paths(p)) {
+    const Result r = SolveWith(p, s);
+    BOOST_TEST_REQUIRE((r.status == Status::kOptimal));
+    // x + y ≤ 6, x − y ≥ −1, y ≤ 4: y = 4 needs x ≥ 3 and x ≤ 2 — no; the optimum is on
+    // x + y = 6 and x − y = −1: x = 2.5, y = 3.5, objective −9.5.
+    BOOST_TEST(r.info.objective == -9.5, tt::tolerance(1e-8));
+    BOOST_TEST(r.solution.y[0] < -1e-3);  // binding: a non-zero dual
+  }
+}
+
 BOOST_AUTO_TEST_CASE(diagonal_qp) {
   // min ½(x² + y²) − x − y  s.t.  x + y ≤ 1: x = y = 1/2, objective −3/4, row dual −1/2.
   Problem p = Make(1, 2, {{0, 0, 1}, {0, 1, 1}});
