@@ -4,11 +4,11 @@
 #include <sys/mman.h>
 
 #include <algorithm>
-#include <cstdint>
-#include <cstdlib>
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
+#include <cstdlib>
 #include <stdexcept>
 #include <thread>
 
@@ -37,11 +37,6 @@ void KeepFreedMemory() {
     std::free(block);
   }
 }
-
-namespace {
-
-
-}  // namespace
 
 std::unique_ptr<dispatch::Strategy> MakeStrategy(const io::Scenario& sc) {
   if (sc.dispatch.strategy == "optimal") {

@@ -298,7 +298,7 @@ void RollingHorizonStrategy::Replan(const Observation& obs) {
   const InputView view{&window, &pv, &load, &price, &xlim, &mlim};
   OptimalConfig cfg = cfg_.optimal;
   if (!cfg.terminal_soc && !cfg.terminal_value_yuan_per_mwh) cfg.terminal_value_yuan_per_mwh = station_.eta_discharge * price.mean();
-  const DispatchProblem dp = BuildDispatchProblem(station_, grid_, view, cfg, 0, h, *obs.phase_stored_mwh);
+  DispatchProblem dp = BuildDispatchProblem(station_, grid_, view, cfg, 0, h, *obs.phase_stored_mwh);
   // Warm start from the previous window's iterate at a 1e-2 gap (interior and centred),
   // shifted by the steps since then.
   opt::Options options = options_;
@@ -324,9 +324,6 @@ void RollingHorizonStrategy::Replan(const Observation& obs) {
     ++stats_.fallbacks;  // documented fallback: idle until the next replan
   } else {
     stats_.objective_yuan += r.info.objective;
-    last_problem_ = dp;
-    last_solution_ = r.warm_point.x.size() > 0 ? r.warm_point : r.solution;
-    have_last_ = true;
     for (std::int64_t t = 0; t < h; ++t) {
       for (std::size_t ph = 0; ph < np; ++ph) {
         const double net = r.solution.x[dp.Discharge(t, ph)] - r.solution.x[dp.Charge(t, ph)];
@@ -334,6 +331,9 @@ void RollingHorizonStrategy::Replan(const Observation& obs) {
         plan_mw_[static_cast<std::size_t>(t)] += net;
       }
     }
+    last_solution_ = r.warm_point.x.size() > 0 ? r.warm_point : r.solution;
+    last_problem_ = std::move(dp);  // the next window's warm start reads its layout
+    have_last_ = true;
   }
   next_replan_ = k + std::max<std::int64_t>(1, cfg_.replan_s / axis.step_s);
 }

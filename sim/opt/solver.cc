@@ -54,10 +54,10 @@ Internal Build(const Problem& p, bool scale) {
   Eigen::VectorXd act_lo = Eigen::VectorXd::Zero(m), act_hi = Eigen::VectorXd::Zero(m);
   for (Eigen::Index j = 0; j < n; ++j) {
     for (SparseMatrix::InnerIterator e(p.A, j); e; ++e) {
-      const double a = e.value(), lo_term = a > 0 ? a * p.x_lo[j] : a * p.x_hi[j], hi_term = a > 0 ? a * p.x_hi[j] : a * p.x_lo[j];
+      const double a = e.value();
       if (a == 0.0) continue;
-      act_lo[e.row()] += lo_term;
-      act_hi[e.row()] += hi_term;
+      act_lo[e.row()] += a * (a > 0 ? p.x_lo[j] : p.x_hi[j]);
+      act_hi[e.row()] += a * (a > 0 ? p.x_hi[j] : p.x_lo[j]);
     }
   }
   int nslack = 0;
@@ -197,17 +197,6 @@ Internal Build(const Problem& p, bool scale) {
   in.Q *= in.obj_scale;
   in.Q.makeCompressed();
   return in;
-}
-
-// Shortens the primal step *ap and the dual step *ad so that w_l + ap·dx, w_u − ap·dx,
-// z_l + ad·dz_l and z_u + ad·dz_u stay non-negative. The tests are written as products
-// against the current step, so the divisions (and the branches taken) are rare.
-inline void StepBound(bool bl, bool bu, double dx, double dzl, double dzu, double wl, double wu, double zl,
-                      double zu, double* ap, double* ad) {
-  if (bl && dx * *ap < -wl) *ap = -wl / dx;
-  if (bu && dx * *ap > wu) *ap = wu / dx;
-  if (dzl * *ad < -zl) *ad = -zl / dzl;
-  if (dzu * *ad < -zu) *ad = -zu / dzu;
 }
 
 struct Iterate {
@@ -445,8 +434,6 @@ Result SolveOnce(const Problem& p, const Options& opt) {
     if (!bl[j]) in.lo[j] = 0.0;
     if (!bu[j]) in.hi[j] = 0.0;
   }
-  const double* lo0 = lo;
-  const double* hi0 = hi;
   const double* ml = mask_lo.data();
   const double* mh = mask_hi.data();
   double* const rxp = rx.data();
@@ -557,7 +544,7 @@ Result SolveOnce(const Problem& p, const Options& opt) {
       const double rdj = rxp[j] - zlj + zuj;
       dr = std::max(dr, std::abs(rdj) * icp[j]);
       po += c[j] * xj;
-      dob += lo0[j] * zlj - hi0[j] * zuj;
+      dob += lo[j] * zlj - hi[j] * zuj;
       comp += wlj * zlj + wuj * zuj;
       big = std::max(big, std::max(std::abs(xj), std::max(zlj, zuj)));
       const double il = ml[j] / wlj, iu = mh[j] / wuj;
