@@ -1,6 +1,8 @@
 #include "sim/opt/solver.h"
 
 #include <algorithm>
+#include <bit>
+#include <cstdint>
 #include <chrono>
 #include <cmath>
 #include <limits>
@@ -27,32 +29,80 @@ struct Internal {
   double obj_scale = 1.0;                 // c_int = obj_scale · C c_ext
   std::vector<int> col_of_var;            // original var -> internal column (−1 fixed)
   std::vector<int> slack_of_row;          // original row -> slack column (−1 equality/free)
-  std::vector<bool> free_row;
+  std::vector<int> row_of;                // original row -> internal row (−1: free or redundant, dropped)
   double offset = 0.0;                    // objective constant from fixed columns
   Eigen::VectorXd fixed_value;            // per original var (NaN if not fixed)
+  // Zero-cost column singletons (a column with no cost, no Q term and one entry) leave the
+  // problem: their row's range absorbs their bounds, and Postsolve sets them afterwards.
+  struct Singleton {
+    int var, row;
+    double a;
+  };
+  std::vector<Singleton> elim;            // in column order
+  std::vector<char> is_elim;              // per original var
 };
+
+// The power of two nearest 1/√m: one Ruiz step for a row or column of infinity norm m,
+// 1 once m is in [1/2, 2) (and for an empty one).
+double Pow2Equilibrator(double m) {
+  if (!(m > 0.0) || !std::isfinite(m)) return 1.0;
+  // e = ⌊log2 m⌋ from the exponent bits (subnormal norms count as 2^−1023); the result
+  // 2^−⌊(e+1)/2⌋ is built from its exponent bits too (no libm call in this hot setup loop).
+  const int e = static_cast<int>((std::bit_cast<std::uint64_t>(m) >> 52) & 0x7ff) - 1023;
+  const int k = -((e + 1) >> 1);  // arithmetic shift: ⌊(e+1)/2⌋ for negative e too
+  return std::bit_cast<double>(static_cast<std::uint64_t>(k + 1023) << 52);
+}
 
 Internal Build(const Problem& p, bool scale) {
   Internal in;
   const Eigen::Index n = p.num_vars(), m = p.num_rows();
   in.col_of_var.assign(static_cast<std::size_t>(n), -1);
   in.fixed_value = Eigen::VectorXd::Constant(n, std::nan(""));
+  // Columns with a Q term are never eliminated.
+  std::vector<char> in_q(static_cast<std::size_t>(n), 0);
+  for (Eigen::Index j = 0; j < p.Q.outerSize(); ++j)
+    for (SparseMatrix::InnerIterator e(p.Q, j); e; ++e)
+      if (e.value() != 0.0) in_q[static_cast<std::size_t>(j)] = in_q[static_cast<std::size_t>(e.row())] = 1;
+  // Row bounds after the singletons are taken out: l ≤ a·x + a_s·x_s ≤ u with x_s free of
+  // cost in [l_s, u_s] holds for some x_s iff l − max(a_s·x_s) ≤ a·x ≤ u − min(a_s·x_s).
+  // (In the storage problem, curtailment, export and import leave the node balance, which
+  // becomes a range on the station's net power, often redundant and then dropped.)
+  Eigen::VectorXd rlo = p.row_lo, rhi = p.row_hi;
+  in.is_elim.assign(static_cast<std::size_t>(n), 0);
   int ncol = 0;
   for (Eigen::Index j = 0; j < n; ++j) {
     const double w = p.x_hi[j] - p.x_lo[j];
     if (std::isfinite(w) && w <= 1e-12 * std::max(1.0, std::abs(p.x_lo[j]))) {
       in.fixed_value[j] = 0.5 * (p.x_lo[j] + p.x_hi[j]);
-    } else {
-      in.col_of_var[static_cast<std::size_t>(j)] = ncol++;
+      continue;
     }
+    if (p.c[j] == 0.0 && !in_q[static_cast<std::size_t>(j)]) {
+      int entries = 0, row = -1;
+      double a = 0.0;
+      for (SparseMatrix::InnerIterator e(p.A, j); e; ++e) {
+        if (e.value() == 0.0) continue;
+        ++entries;
+        row = static_cast<int>(e.row());
+        a = e.value();
+      }
+      if (entries == 1) {
+        rlo[row] -= a > 0 ? a * p.x_hi[j] : a * p.x_lo[j];
+        rhi[row] -= a > 0 ? a * p.x_lo[j] : a * p.x_hi[j];
+        in.elim.push_back({static_cast<int>(j), row, a});
+        in.is_elim[static_cast<std::size_t>(j)] = 1;
+        continue;
+      }
+    }
+    in.col_of_var[static_cast<std::size_t>(j)] = ncol++;
   }
   in.slack_of_row.assign(static_cast<std::size_t>(m), -1);
-  in.free_row.assign(static_cast<std::size_t>(m), false);
+  in.row_of.assign(static_cast<std::size_t>(m), 0);
   // Redundant inequality rows: when the variables' bounds alone keep a row's activity
   // within its bounds, the row can never bind; it is dropped like a free row (dual 0).
   // In the storage problem most export-room rows are such (the room exceeds the power).
   Eigen::VectorXd act_lo = Eigen::VectorXd::Zero(m), act_hi = Eigen::VectorXd::Zero(m);
   for (Eigen::Index j = 0; j < n; ++j) {
+    if (in.is_elim[static_cast<std::size_t>(j)]) continue;
     for (SparseMatrix::InnerIterator e(p.A, j); e; ++e) {
       const double a = e.value();
       if (a == 0.0) continue;
@@ -62,14 +112,17 @@ Internal Build(const Problem& p, bool scale) {
   }
   int nslack = 0;
   for (Eigen::Index i = 0; i < m; ++i) {
-    const bool equality = p.row_lo[i] == p.row_hi[i];
+    const bool equality = rlo[i] == rhi[i];
     // (a margin of 1e-9 relative: the bounds must hold the row strictly inside)
-    const bool lo_holds = !std::isfinite(p.row_lo[i]) || act_lo[i] >= p.row_lo[i] + 1e-9 * (1.0 + std::abs(p.row_lo[i]));
-    const bool hi_holds = !std::isfinite(p.row_hi[i]) || act_hi[i] <= p.row_hi[i] - 1e-9 * (1.0 + std::abs(p.row_hi[i]));
+    const bool lo_holds = !std::isfinite(rlo[i]) || act_lo[i] >= rlo[i] + 1e-9 * (1.0 + std::abs(rlo[i]));
+    const bool hi_holds = !std::isfinite(rhi[i]) || act_hi[i] <= rhi[i] - 1e-9 * (1.0 + std::abs(rhi[i]));
     const bool redundant = !equality && lo_holds && hi_holds;
-    if ((!std::isfinite(p.row_lo[i]) && !std::isfinite(p.row_hi[i])) || redundant) in.free_row[static_cast<std::size_t>(i)] = true;
+    if ((!std::isfinite(rlo[i]) && !std::isfinite(rhi[i])) || redundant) in.row_of[static_cast<std::size_t>(i)] = -1;
     else if (!equality) in.slack_of_row[static_cast<std::size_t>(i)] = ncol + nslack++;
   }
+  // The kept rows, renumbered: dropped rows leave no empty row in the KKT system.
+  int mi = 0;
+  for (int& r : in.row_of) if (r >= 0) r = mi++;
   const int nt = ncol + nslack;
   // Constant contributions of fixed columns: A x_f moves to b, c_f x_f and Q terms to the
   // objective (only the fixed columns are visited; Q·x_f only for a QP).
@@ -87,17 +140,17 @@ Internal Build(const Problem& p, bool scale) {
   for (Eigen::Index j = 0; qx_fixed.size() > 0 && j < n; ++j)
     if (!std::isnan(in.fixed_value[j])) in.offset += 0.5 * in.fixed_value[j] * qx_fixed[j];
 
-  in.b = Eigen::VectorXd::Zero(m);
+  in.b = Eigen::VectorXd::Zero(mi);
   in.c = Eigen::VectorXd::Zero(nt);
   in.lo = Eigen::VectorXd::Zero(nt);
   in.hi = Eigen::VectorXd::Zero(nt);
   for (Eigen::Index i = 0; i < m; ++i) {
     const int s = in.slack_of_row[static_cast<std::size_t>(i)];
     if (s >= 0) {
-      in.lo[s] = p.row_lo[i] - ax_fixed[i];
-      in.hi[s] = p.row_hi[i] - ax_fixed[i];
-    } else if (!in.free_row[static_cast<std::size_t>(i)]) {
-      in.b[i] = p.row_lo[i] - ax_fixed[i];
+      in.lo[s] = rlo[i] - ax_fixed[i];
+      in.hi[s] = rhi[i] - ax_fixed[i];
+    } else if (in.row_of[static_cast<std::size_t>(i)] >= 0) {
+      in.b[in.row_of[static_cast<std::size_t>(i)]] = rlo[i] - ax_fixed[i];
     }
   }
   // The internal matrix in compressed columns directly (no triplets, no sort): the kept
@@ -113,7 +166,7 @@ Internal Build(const Problem& p, bool scale) {
     const int* so = src->outerIndexPtr();
     const int* si = src->innerIndexPtr();
     const double* sv = src->valuePtr();
-    in.A.resize(m, nt);
+    in.A.resize(mi, nt);
     in.A.resizeNonZeros(src->nonZeros() + nslack);
     int* outer = in.A.outerIndexPtr();
     int* inner = in.A.innerIndexPtr();
@@ -123,15 +176,16 @@ Internal Build(const Problem& p, bool scale) {
     for (Eigen::Index j = 0; j < n; ++j) {
       if (in.col_of_var[static_cast<std::size_t>(j)] < 0) continue;
       for (int q = so[j]; q < so[j + 1]; ++q) {
-        if (sv[q] == 0.0 || in.free_row[static_cast<std::size_t>(si[q])]) continue;
-        inner[nz] = si[q];
+        const int r = in.row_of[static_cast<std::size_t>(si[q])];
+        if (sv[q] == 0.0 || r < 0) continue;
+        inner[nz] = r;
         val[nz++] = sv[q];
       }
       outer[++col] = nz;
     }
     for (Eigen::Index i = 0; i < m; ++i) {
       if (in.slack_of_row[static_cast<std::size_t>(i)] < 0) continue;
-      inner[nz] = static_cast<int>(i);
+      inner[nz] = in.row_of[static_cast<std::size_t>(i)];
       val[nz++] = -1.0;
       outer[++col] = nz;
     }
@@ -154,30 +208,45 @@ Internal Build(const Problem& p, bool scale) {
   in.Q.resize(nt, nt);
   in.Q.setFromTriplets(tq.begin(), tq.end());
 
-  // Ruiz equilibration: rows and columns of A to unit infinity norm.
-  in.row_scale = Eigen::VectorXd::Ones(m);
+  // Ruiz equilibration: rows and columns of A towards unit infinity norm, by powers of two
+  // (exact: no rounding enters A), until every norm is in [1/2, 2).
+  in.row_scale = Eigen::VectorXd::Ones(mi);
   in.col_scale = Eigen::VectorXd::Ones(nt);
   if (scale) {
-    for (int pass = 0; pass < params::kRuizPasses; ++pass) {
-      Eigen::VectorXd rmax = Eigen::VectorXd::Zero(m), cmax = Eigen::VectorXd::Zero(nt);
-      for (Eigen::Index j = 0; j < in.A.outerSize(); ++j) {
-        for (SparseMatrix::InnerIterator it(in.A, j); it; ++it) {
-          const double a = std::abs(it.value());
-          rmax[it.row()] = std::max(rmax[it.row()], a);
-          cmax[j] = std::max(cmax[j], a);
+    // One sweep over the entries per pass: it applies the previous pass's factors and
+    // measures the new row and column maxima.
+    const int* outer = in.A.outerIndexPtr();
+    const int* inner = in.A.innerIndexPtr();
+    double* val = in.A.valuePtr();
+    Eigen::VectorXd rmax = Eigen::VectorXd::Zero(mi), cmax(nt), rfac = Eigen::VectorXd::Ones(mi), cfac = Eigen::VectorXd::Ones(nt);
+    for (int pass = 0; pass <= params::kRuizPasses; ++pass) {
+      if (pass > 0) rmax.setZero();
+      for (Eigen::Index j = 0; j < nt; ++j) {
+        const double cf = cfac[j];
+        double cm = 0.0;
+        for (int q = outer[j]; q < outer[j + 1]; ++q) {
+          const double v = val[q] * rfac[inner[q]] * cf;
+          val[q] = v;
+          rmax[inner[q]] = std::max(rmax[inner[q]], std::abs(v));
+          cm = std::max(cm, std::abs(v));
         }
+        cmax[j] = cm;
       }
-      double off = 0.0;  // largest distance of a row or column norm from 1
-      for (Eigen::Index i = 0; i < m; ++i) if (rmax[i] > 0) off = std::max(off, std::abs(1.0 - rmax[i]));
-      for (Eigen::Index j = 0; j < nt; ++j) if (cmax[j] > 0) off = std::max(off, std::abs(1.0 - cmax[j]));
-      if (off <= params::kRuizTolerance) break;
-      for (Eigen::Index i = 0; i < m; ++i) rmax[i] = rmax[i] > 0 ? 1.0 / std::sqrt(rmax[i]) : 1.0;
-      for (Eigen::Index j = 0; j < nt; ++j) cmax[j] = cmax[j] > 0 ? 1.0 / std::sqrt(cmax[j]) : 1.0;
-      for (Eigen::Index j = 0; j < in.A.outerSize(); ++j) {
-        for (SparseMatrix::InnerIterator it(in.A, j); it; ++it) it.valueRef() *= rmax[it.row()] * cmax[j];
+      if (pass > 0) {
+        in.row_scale = in.row_scale.cwiseProduct(rfac);
+        in.col_scale = in.col_scale.cwiseProduct(cfac);
       }
-      in.row_scale = in.row_scale.cwiseProduct(rmax);
-      in.col_scale = in.col_scale.cwiseProduct(cmax);
+      if (pass == params::kRuizPasses) break;
+      bool changed = false;
+      for (Eigen::Index i = 0; i < mi; ++i) {
+        rfac[i] = Pow2Equilibrator(rmax[i]);
+        changed |= rfac[i] != 1.0;
+      }
+      for (Eigen::Index j = 0; j < nt; ++j) {
+        cfac[j] = Pow2Equilibrator(cmax[j]);
+        changed |= cfac[j] != 1.0;
+      }
+      if (!changed) break;
     }
     in.b = in.b.cwiseProduct(in.row_scale);
     for (Eigen::Index j = 0; j < nt; ++j) {
@@ -199,6 +268,40 @@ Internal Build(const Problem& p, bool scale) {
   return in;
 }
 
+// The original variables from internal columns: scaled back, fixed ones at their value, and
+// the eliminated singletons set so that their rows hold — each starts at its bound nearest
+// zero, and the row's shortfall is taken up by them in column order within their bounds.
+Eigen::VectorXd Postsolve(const Problem& p, const Internal& in, const Eigen::VectorXd& xi) {
+  const Eigen::Index n0 = p.num_vars();
+  Eigen::VectorXd x(n0);
+  for (Eigen::Index j = 0; j < n0; ++j) {
+    const int col = in.col_of_var[static_cast<std::size_t>(j)];
+    // (clipped: rounding in the iterations may leave x an ulp outside its bounds)
+    x[j] = col >= 0 ? std::clamp(xi[col] * in.col_scale[col], p.x_lo[j], p.x_hi[j]) : in.fixed_value[j];
+  }
+  if (in.elim.empty()) return x;
+  for (const auto& e : in.elim) x[e.var] = std::clamp(0.0, p.x_lo[e.var], p.x_hi[e.var]);
+  Eigen::VectorXd need = Eigen::VectorXd::Zero(p.num_rows());  // row activity, then the shortfall
+  for (Eigen::Index j = 0; j < n0; ++j) {
+    if (x[j] == 0.0) continue;
+    for (SparseMatrix::InnerIterator e(p.A, j); e; ++e) need[e.row()] += e.value() * x[j];
+  }
+  std::vector<char> done(static_cast<std::size_t>(p.num_rows()), 0);
+  for (const auto& e : in.elim) {
+    if (done[static_cast<std::size_t>(e.row)]) continue;
+    done[static_cast<std::size_t>(e.row)] = 1;
+    need[e.row] = std::clamp(need[e.row], p.row_lo[e.row], p.row_hi[e.row]) - need[e.row];
+  }
+  for (const auto& e : in.elim) {
+    double& r = need[e.row];
+    if (r == 0.0) continue;
+    const double v = std::clamp(x[e.var] + r / e.a, p.x_lo[e.var], p.x_hi[e.var]);
+    r -= e.a * (v - x[e.var]);
+    x[e.var] = v;
+  }
+  return x;
+}
+
 struct Iterate {
   Eigen::VectorXd x, y, zl, zu, wl, wu;
 };
@@ -211,7 +314,7 @@ struct Iterate {
 // centred at the warm μ instead of the cold start's much larger one.
 void WarmStart(const Problem& p, const Internal& in, const Solution& warm, const std::vector<char>& hl,
                const std::vector<char>& hu, Iterate* it) {
-  const Eigen::Index n = in.c.size(), m = in.b.size();
+  const Eigen::Index n = in.c.size();
   for (Eigen::Index j = 0; j < p.num_vars(); ++j) {
     const int col = in.col_of_var[static_cast<std::size_t>(j)];
     if (col >= 0) it->x[col] = warm.x[j] / in.col_scale[col];
@@ -224,7 +327,7 @@ void WarmStart(const Problem& p, const Internal& in, const Solution& warm, const
     const int s = in.slack_of_row[i];
     if (s < 0) continue;
     const double a = in.A.valuePtr()[in.A.outerIndexPtr()[s]];  // the slack's one entry, in row i
-    it->x[s] = -activity[static_cast<Eigen::Index>(i)] / a;
+    it->x[s] = -activity[in.row_of[i]] / a;
   }
   for (Eigen::Index j = 0; j < n; ++j) {
     const bool bl = hl[static_cast<std::size_t>(j)], bu = hu[static_cast<std::size_t>(j)];
@@ -238,8 +341,11 @@ void WarmStart(const Problem& p, const Internal& in, const Solution& warm, const
     it->wl[j] = bl ? x - l : 1.0;
     it->wu[j] = bu ? u - x : 1.0;
   }
-  if (warm.y.size() == m) {
-    for (Eigen::Index i = 0; i < m; ++i) it->y[i] = in.free_row[static_cast<std::size_t>(i)] ? 0.0 : warm.y[i] * in.obj_scale / in.row_scale[i];
+  if (warm.y.size() == p.num_rows()) {
+    for (Eigen::Index i = 0; i < p.num_rows(); ++i) {
+      const int r = in.row_of[static_cast<std::size_t>(i)];
+      if (r >= 0) it->y[r] = warm.y[i] * in.obj_scale / in.row_scale[r];
+    }
   }
   Eigen::VectorXd z = in.c - in.A.transpose() * it->y;
   if (in.Q.nonZeros() > 0) z += in.Q * it->x;
@@ -654,24 +760,22 @@ Result SolveOnce(const Problem& p, const Options& opt) {
   // Back to the original variables, rows and units.
   const Eigen::Index n0 = p.num_vars(), m0 = p.num_rows();
   Solution& s = result.solution;
-  s.x.resize(n0);
-  for (Eigen::Index j = 0; j < n0; ++j) {
-    const int col = in.col_of_var[static_cast<std::size_t>(j)];
-    s.x[j] = col < 0 ? in.fixed_value[j] : it.x[col] * in.col_scale[col];
-  }
+  s.x = Postsolve(p, in, it.x);
   s.y = Eigen::VectorXd::Zero(m0);
-  for (Eigen::Index i = 0; i < m0; ++i) s.y[i] = in.free_row[static_cast<std::size_t>(i)] ? 0.0 : it.y[i] * in.row_scale[i] / in.obj_scale;
+  for (Eigen::Index i = 0; i < m0; ++i) {
+    const int r = in.row_of[static_cast<std::size_t>(i)];
+    s.y[i] = r < 0 ? 0.0 : it.y[r] * in.row_scale[r] / in.obj_scale;
+  }
   // Reduced costs z = c + Qx − Aᵀy for every variable (fixed ones included).
   s.z = p.c - p.A.transpose() * s.y;
   if (p.Q.nonZeros() > 0) s.z += p.Q * s.x;
   if (have_warm_point) {  // in the original variables and units, like the solution
     Solution& w = result.warm_point;
-    w.x.resize(n0);
+    w.x = Postsolve(p, in, warm_point.x);
     w.z_lo = Eigen::VectorXd::Zero(n0);
     w.z_hi = Eigen::VectorXd::Zero(n0);
     for (Eigen::Index j = 0; j < n0; ++j) {
       const int col = in.col_of_var[static_cast<std::size_t>(j)];
-      w.x[j] = col < 0 ? in.fixed_value[j] : warm_point.x[col] * in.col_scale[col];
       if (col < 0) continue;
       w.z_lo[j] = warm_point.zl[col] / (in.obj_scale * in.col_scale[col]);
       w.z_hi[j] = warm_point.zu[col] / (in.obj_scale * in.col_scale[col]);
@@ -679,7 +783,7 @@ Result SolveOnce(const Problem& p, const Options& opt) {
     w.z = w.z_lo - w.z_hi;
     w.y = Eigen::VectorXd::Zero(m0);
     for (Eigen::Index i = 0; i < m0; ++i)
-      w.y[i] = in.free_row[static_cast<std::size_t>(i)] ? 0.0 : warm_point.y[i] * in.row_scale[i] / in.obj_scale;
+      w.y[i] = in.row_of[static_cast<std::size_t>(i)] < 0 ? 0.0 : warm_point.y[in.row_of[static_cast<std::size_t>(i)]] * in.row_scale[in.row_of[static_cast<std::size_t>(i)]] / in.obj_scale;
   }
   result.status = status;
   result.info.iterations = iter;

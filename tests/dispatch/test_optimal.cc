@@ -96,8 +96,9 @@ BOOST_AUTO_TEST_CASE(two_step_arbitrage) {
   BOOST_TEST(r.solution.x[dp.Discharge(1, 0)] == 8.1, tt::tolerance(1e-7));
   BOOST_TEST(std::abs(r.solution.x[dp.Discharge(0, 0)]) < 1e-6);
   BOOST_TEST(std::abs(r.solution.x[dp.Charge(1, 0)]) < 1e-6);
-  // Objective = −710 plus the 0.001 yuan/MWh throughput tie-breaker on 18.1 MWh.
-  BOOST_TEST(r.info.objective == -710.0 + 1e-3 * 18.1, tt::tolerance(1e-9));
+  // Objective = −710 plus the 0.001 yuan/MWh throughput tie-breaker on 18.1 MWh, to the
+  // solver's relative gap tolerance (1e-8).
+  BOOST_TEST(r.info.objective == -710.0 + 1e-3 * 18.1, tt::tolerance(1e-8));
 }
 
 BOOST_AUTO_TEST_CASE(spread_below_round_trip_loss_no_cycling) {
@@ -129,7 +130,8 @@ BOOST_AUTO_TEST_CASE(soc_pinned_at_its_limits) {
   BOOST_TEST(r.solution.x[dp.Energy(3, 0)] == 1.0, tt::tolerance(1e-7));
   // It charged 4 MWh of room: (9 − 5)/0.95 MWh at the POI, and sold 8 × 0.95 MWh.
   const double charged = r.solution.x[dp.Charge(0, 0)] + r.solution.x[dp.Charge(1, 0)];
-  BOOST_TEST(charged == 4.0 / 0.95, tt::tolerance(1e-7));
+  // (an interior point ends within ~μ/z of a vertex: 1e-6 relative at the 1e-8 tolerance)
+  BOOST_TEST(charged == 4.0 / 0.95, tt::tolerance(1e-6));
 }
 
 BOOST_AUTO_TEST_CASE(no_simultaneous_charge_and_discharge_at_price_floor) {

@@ -126,6 +126,114 @@ BOOST_AUTO_TEST_CASE(redundant_rows_presolved) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(zero_cost_singletons_presolved) {
+  // min −x1 − 2x2  s.t.  x1 + x2 + s1 − s2 = 4,  x1 ∈ [0, 3], x2 ∈ [0, 2], s1 ∈ [0, 1],
+  // s2 ∈ [0, 2]. s1 and s2 cost nothing and appear once: they leave the problem and the row
+  // becomes 3 ≤ x1 + x2 ≤ 6. Optimum x = (3, 2), objective −7; then s1 − s2 = −1 must be
+  // restored: s1 = 0 (its bound nearest zero), s2 = 1.
+  Problem p = Make(1, 4, {{0, 0, 1}, {0, 1, 1}, {0, 2, 1}, {0, 3, -1}});
+  p.c << -1, -2, 0, 0;
+  p.x_hi << 3, 2, 1, 2;
+  p.row_lo[0] = p.row_hi[0] = 4;
+  for (LinearSolver s : Paths(p)) {
+    const Result r = SolveWith(p, s);
+    BOOST_TEST_REQUIRE((r.status == Status::kOptimal));
+    BOOST_TEST(r.info.objective == -7.0, tt::tolerance(1e-8));
+    BOOST_TEST(r.solution.x[2] == 0.0);
+    BOOST_TEST(r.solution.x[3] == 1.0, tt::tolerance(1e-7));
+    BOOST_TEST((p.A * r.solution.x)[0] == 4.0, tt::tolerance(1e-9));
+  }
+  // Row at the end of its range: with x1 ≥ 6.5 forced, x1 + x2 ≥ 6.5 > 6 is infeasible.
+  p.x_lo[0] = 6.5;
+  p.x_hi[0] = 7;
+  BOOST_TEST((SolveWith(p, LinearSolver::kAuto).status == Status::kPrimalInfeasible));
+  // x1 ∈ [5, 7]: x1 + x2 ≤ 6 binds, s2 at its upper bound 2 and s1 at 0; x = (5, 1)... the
+  // cheapest is x2 = 1 (−2 per unit) with x1 = 5: objective −7. The row dual is −2 per unit
+  // of the right-hand side, so s2's reduced cost is −2 (at its upper bound) and s1's +2.
+  p.x_lo[0] = 5;
+  for (LinearSolver s : Paths(p)) {
+    const Result r = SolveWith(p, s);
+    BOOST_TEST_REQUIRE((r.status == Status::kOptimal));
+    BOOST_TEST(r.info.objective == -7.0, tt::tolerance(1e-8));
+    BOOST_TEST(r.solution.x[0] == 5.0, tt::tolerance(1e-7));
+    BOOST_TEST(r.solution.x[1] == 1.0, tt::tolerance(1e-7));
+    BOOST_TEST(r.solution.x[3] == 2.0, tt::tolerance(1e-7));
+    BOOST_TEST(r.solution.z[2] == 2.0, tt::tolerance(1e-6));
+    BOOST_TEST(r.solution.z[3] == -2.0, tt::tolerance(1e-6));
+  }
+}
+
+BOOST_AUTO_TEST_CASE(random_lps_with_singletons_match_the_unreduced_problem) {
+  // Seeded random LPs where about half the rows get one or two extra columns that cost
+  // nothing and appear in that row only (like curtailment, export and import at a node).
+  // Presolved away, they must give the objective of the same LP with a negligible cost on
+  // them (1e-12: then they stay in), and the postsolved point must be primal feasible with
+  // reduced costs complementary to the bounds.
+  Rng rng(77, 0);
+  for (int trial = 0; trial < 30; ++trial) {
+    const int n = 4 + static_cast<int>(rng.Uniform() * 20), m = 2 + static_cast<int>(rng.Uniform() * n);
+    std::vector<Eigen::Triplet<double>> t;
+    Eigen::VectorXd x0(n);
+    for (int j = 0; j < n; ++j) x0[j] = rng.Uniform() * 4.0 - 2.0;
+    for (int i = 0; i < m; ++i)
+      for (int j = 0; j < n; ++j) if (rng.Uniform() < 0.3 || j == i % n) t.emplace_back(i, j, rng.Normal());
+    std::vector<double> s_lo, s_hi;
+    int cols = n;
+    for (int i = 0; i < m; ++i) {
+      const int extra = rng.Uniform() < 0.5 ? 0 : 1 + static_cast<int>(rng.Uniform() * 2);
+      for (int k = 0; k < extra; ++k) {
+        t.emplace_back(i, cols++, rng.Uniform() < 0.5 ? -1.0 : 1.0 + rng.Uniform());
+        const double lo = rng.Uniform() < 0.2 ? -kInf : -rng.Uniform();
+        s_lo.push_back(lo);
+        s_hi.push_back(rng.Uniform() < 0.2 ? kInf : rng.Uniform());
+      }
+    }
+    Problem p;
+    p.A.resize(m, cols);
+    p.A.setFromTriplets(t.begin(), t.end());
+    Eigen::VectorXd xs = Eigen::VectorXd::Zero(cols);
+    xs.head(n) = x0;
+    const Eigen::VectorXd ax = p.A * xs;  // feasible at x0 with every singleton at 0
+    p.row_lo.resize(m);
+    p.row_hi.resize(m);
+    for (int i = 0; i < m; ++i) {
+      const double kind = rng.Uniform();
+      p.row_lo[i] = kind < 0.5 ? ax[i] : (kind < 0.75 ? ax[i] - rng.Uniform() : -kInf);
+      p.row_hi[i] = kind < 0.5 ? ax[i] : (kind < 0.75 ? kInf : ax[i] + rng.Uniform());
+    }
+    p.c = Eigen::VectorXd::Zero(cols);
+    for (int j = 0; j < n; ++j) p.c[j] = rng.Normal();
+    p.x_lo = Eigen::VectorXd::Constant(cols, -3.0);
+    p.x_hi = Eigen::VectorXd::Constant(cols, 3.0);
+    for (int k = 0; k < cols - n; ++k) {
+      p.x_lo[n + k] = s_lo[static_cast<std::size_t>(k)];
+      p.x_hi[n + k] = s_hi[static_cast<std::size_t>(k)];
+    }
+    Problem kept = p;
+    for (int j = n; j < cols; ++j) kept.c[j] = 1e-12;
+    for (LinearSolver path : {LinearSolver::kAugmented, LinearSolver::kBanded}) {
+      const Result a = SolveWith(p, path);
+      const Result b = SolveWith(kept, path);
+      BOOST_TEST_REQUIRE((a.status == Status::kOptimal), "trial " << trial << " " << StatusName(a.status));
+      BOOST_TEST_REQUIRE((b.status == Status::kOptimal), "trial " << trial << " " << StatusName(b.status));
+      BOOST_TEST(std::abs(a.info.objective - b.info.objective) / std::max(1.0, std::abs(b.info.objective)) < 1e-7,
+                 "trial " << trial << ": " << a.info.objective << " vs " << b.info.objective);
+      const Eigen::VectorXd act = p.A * a.solution.x;
+      for (int i = 0; i < m; ++i) {
+        BOOST_TEST_REQUIRE(act[i] >= p.row_lo[i] - 1e-6, "trial " << trial << " row " << i);
+        BOOST_TEST_REQUIRE(act[i] <= p.row_hi[i] + 1e-6, "trial " << trial << " row " << i);
+      }
+      for (int j = 0; j < cols; ++j) {
+        const double z = a.solution.z[j], x = a.solution.x[j];
+        BOOST_TEST_REQUIRE(x >= p.x_lo[j]);
+        BOOST_TEST_REQUIRE(x <= p.x_hi[j]);
+        if (z > 1e-5) BOOST_TEST_REQUIRE(x - p.x_lo[j] < 1e-5, "trial " << trial << " column " << j);
+        if (z < -1e-5) BOOST_TEST_REQUIRE(p.x_hi[j] - x < 1e-5, "trial " << trial << " column " << j);
+      }
+    }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(diagonal_qp) {
   // min ½(x² + y²) − x − y  s.t.  x + y ≤ 1: x = y = 1/2, objective −3/4, row dual −1/2.
   Problem p = Make(1, 2, {{0, 0, 1}, {0, 1, 1}});
