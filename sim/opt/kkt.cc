@@ -177,18 +177,15 @@ class BandedKkt final : public KktSolver {
   }
 
   bool Factorize(const Eigen::VectorXd& d) override {
-    if (q_diag_.size() > 0) {
-      for (Eigen::Index j = 0; j < n_; ++j) hinv_[j] = 1.0 / (q_diag_[j] + d[j] + params::kPrimalReg);
-    } else {
-      for (Eigen::Index j = 0; j < n_; ++j) hinv_[j] = 1.0 / (d[j] + params::kPrimalReg);
-    }
     std::fill(band_.begin(), band_.end(), 0.0);
     double* band = band_.data() + k_ * w_;
     const int* outer = A_.outerIndexPtr();
     const int* inner = A_.innerIndexPtr();
     const double* val = A_.valuePtr();
+    const bool qp = q_diag_.size() > 0;
     for (Eigen::Index j = 0; j < n_; ++j) {
-      const double h = hinv_[j];
+      const double h = 1.0 / ((qp ? q_diag_[j] : 0.0) + d[j] + params::kPrimalReg);
+      hinv_[j] = h;
       for (int p = outer[j]; p < outer[j + 1]; ++p) {
         const double ap = val[p] * h;
         const std::int64_t base = static_cast<std::int64_t>(inner[p]) * w_ - inner[p];
@@ -257,10 +254,10 @@ int NormalBandwidth(const SparseMatrix& A) {
   return k;
 }
 
-std::unique_ptr<KktSolver> MakeKktSolver(LinearSolver which, const SparseMatrix& A, const SparseMatrix& Q) {
+std::unique_ptr<KktSolver> MakeKktSolver(LinearSolver which, const SparseMatrix& A, const SparseMatrix& Q, int bandwidth) {
   if (which == LinearSolver::kBanded) {
     if (Q.nonZeros() > 0 && !IsDiagonal(Q)) return nullptr;
-    return std::make_unique<BandedKkt>(A, Q, NormalBandwidth(A));
+    return std::make_unique<BandedKkt>(A, Q, bandwidth >= 0 ? bandwidth : NormalBandwidth(A));
   }
   return std::make_unique<AugmentedKkt>(A, Q);
 }

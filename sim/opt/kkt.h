@@ -26,7 +26,9 @@ class KktSolver {
 //! Half-bandwidth of A·Aᵀ's pattern (max row distance within any column).
 int NormalBandwidth(const SparseMatrix& A);
 
-//! Builds the path for A (m × n) and Q (n × n, may be empty).
-std::unique_ptr<KktSolver> MakeKktSolver(LinearSolver which, const SparseMatrix& A, const SparseMatrix& Q);
+//! Builds the path for A (m × n) and Q (n × n, may be empty); `bandwidth` is
+//! NormalBandwidth(A) when the caller has it (−1: computed here).
+std::unique_ptr<KktSolver> MakeKktSolver(LinearSolver which, const SparseMatrix& A, const SparseMatrix& Q,
+                                         int bandwidth = -1);
 
 }  // namespace essim::opt

@@ -457,7 +457,7 @@ Result SolveOnce(const Problem& p, const Options& opt) {
   LinearSolver path = opt.linear_solver;
   if (path == LinearSolver::kAuto) path = (q_diag && bw <= params::kMaxBandwidth) ? LinearSolver::kBanded : LinearSolver::kAugmented;
   if (path == LinearSolver::kBanded && !q_diag) throw std::invalid_argument("opt::Solve: the banded path needs a diagonal Q");
-  auto kkt = MakeKktSolver(path, in.A, in.Q);
+  auto kkt = MakeKktSolver(path, in.A, in.Q, bw);
   result.info.linear_solver = path;
   result.info.bandwidth = path == LinearSolver::kBanded ? bw : 0;
   result.info.setup_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -653,11 +653,16 @@ Result SolveOnce(const Problem& p, const Options& opt) {
       dob += lo[j] * zlj - hi[j] * zuj;
       comp += wlj * zlj + wuj * zuj;
       big = std::max(big, std::max(std::abs(xj), std::max(zlj, zuj)));
-      const double il = ml[j] / wlj, iu = mh[j] / wuj;
+      // Two divisions for the four inverses: 1/w_l = w_u/(w_l·w_u), and likewise for z (a
+      // missing bound's z reads 1 here: its inverse is masked to 0, not 0/0).
+      const double rw = 1.0 / (wlj * wuj);
+      const double zl1 = zlj + (1.0 - ml[j]), zu1 = zuj + (1.0 - mh[j]);
+      const double rz = 1.0 / (zl1 * zu1);
+      const double il = ml[j] * wuj * rw, iu = mh[j] * wlj * rw;
       iwl[j] = il;
       iwu[j] = iu;
-      izl[j] = ml[j] / (zlj + (1.0 - ml[j]));  // z = 0 where the bound is missing: 0, not 0/0
-      izu[j] = mh[j] / (zuj + (1.0 - mh[j]));
+      izl[j] = ml[j] * zu1 * rz;
+      izu[j] = mh[j] * zl1 * rz;
       dp[j] = zlj * il + zuj * iu;
       rxp[j] = -rdj - zlj + zuj;
     }
