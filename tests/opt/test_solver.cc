@@ -147,9 +147,9 @@ BOOST_AUTO_TEST_CASE(zero_cost_singletons_presolved) {
   p.x_lo[0] = 6.5;
   p.x_hi[0] = 7;
   BOOST_TEST((SolveWith(p, LinearSolver::kAuto).status == Status::kPrimalInfeasible));
-  // x1 ∈ [5, 7]: x1 + x2 ≤ 6 binds, s2 at its upper bound 2 and s1 at 0; x = (5, 1)... the
-  // cheapest is x2 = 1 (−2 per unit) with x1 = 5: objective −7. The row dual is −2 per unit
-  // of the right-hand side, so s2's reduced cost is −2 (at its upper bound) and s1's +2.
+  // x1 ∈ [5, 7]: the range's upper end x1 + x2 ≤ 6 binds, so x2 ≤ 1; the optimum is x1 = 5,
+  // x2 = 1, objective −7, with s2 at its upper bound 2 and s1 at 0. The row dual is −2 per
+  // unit of the right-hand side, so s2's reduced cost is −2 (at its upper bound), s1's +2.
   p.x_lo[0] = 5;
   for (LinearSolver s : Paths(p)) {
     const Result r = SolveWith(p, s);
