@@ -302,6 +302,16 @@ Eigen::VectorXd Postsolve(const Problem& p, const Internal& in, const Eigen::Vec
   return x;
 }
 
+// Row duals in the original rows and units (0 for dropped rows).
+Eigen::VectorXd RowDuals(const Problem& p, const Internal& in, const Eigen::VectorXd& yi) {
+  Eigen::VectorXd y(p.num_rows());
+  for (Eigen::Index i = 0; i < y.size(); ++i) {
+    const int r = in.row_of[static_cast<std::size_t>(i)];
+    y[i] = r < 0 ? 0.0 : yi[r] * in.row_scale[r] / in.obj_scale;
+  }
+  return y;
+}
+
 struct Iterate {
   Eigen::VectorXd x, y, zl, zu, wl, wu;
 };
@@ -763,14 +773,10 @@ Result SolveOnce(const Problem& p, const Options& opt) {
   }
 
   // Back to the original variables, rows and units.
-  const Eigen::Index n0 = p.num_vars(), m0 = p.num_rows();
+  const Eigen::Index n0 = p.num_vars();
   Solution& s = result.solution;
   s.x = Postsolve(p, in, it.x);
-  s.y = Eigen::VectorXd::Zero(m0);
-  for (Eigen::Index i = 0; i < m0; ++i) {
-    const int r = in.row_of[static_cast<std::size_t>(i)];
-    s.y[i] = r < 0 ? 0.0 : it.y[r] * in.row_scale[r] / in.obj_scale;
-  }
+  s.y = RowDuals(p, in, it.y);
   // Reduced costs z = c + Qx − Aᵀy for every variable (fixed ones included).
   s.z = p.c - p.A.transpose() * s.y;
   if (p.Q.nonZeros() > 0) s.z += p.Q * s.x;
@@ -786,9 +792,7 @@ Result SolveOnce(const Problem& p, const Options& opt) {
       w.z_hi[j] = warm_point.zu[col] / (in.obj_scale * in.col_scale[col]);
     }
     w.z = w.z_lo - w.z_hi;
-    w.y = Eigen::VectorXd::Zero(m0);
-    for (Eigen::Index i = 0; i < m0; ++i)
-      w.y[i] = in.row_of[static_cast<std::size_t>(i)] < 0 ? 0.0 : warm_point.y[in.row_of[static_cast<std::size_t>(i)]] * in.row_scale[in.row_of[static_cast<std::size_t>(i)]] / in.obj_scale;
+    w.y = RowDuals(p, in, warm_point.y);
   }
   result.status = status;
   result.info.iterations = iter;
