@@ -21,26 +21,44 @@ constexpr double kThroughputTieBreak = 1e-3;
 DispatchProblem BuildDispatchProblem(const storage::StationConfig& st, const grid::GridConfig& grid, const InputView& in,
                                      const OptimalConfig& cfg, std::int64_t first, std::int64_t count,
                                      const std::vector<double>& initial_mwh, bool with_names) {
+  DispatchProblem dp;
+  RebuildDispatchProblem(st, grid, in, cfg, first, count, initial_mwh, &dp, with_names);
+  return dp;
+}
+
+void RebuildDispatchProblem(const storage::StationConfig& st, const grid::GridConfig& grid, const InputView& in,
+                            const OptimalConfig& cfg, std::int64_t first, std::int64_t count,
+                            const std::vector<double>& initial_mwh, DispatchProblem* out, bool with_names) {
   const double inf = std::numeric_limits<double>::infinity();
   const TimeAxis& axis = *in.axis;
   const double dt = axis.dt_h();
   const double keep = std::pow(1.0 - st.self_discharge_per_day, axis.step_s / 86400.0);
   const std::size_t np = st.phases.size();
-  DispatchProblem dp;
+  DispatchProblem& dp = *out;
   dp.first_step = first;
   dp.steps = count;
   dp.phases = np;
   const std::int64_t nv = count * static_cast<std::int64_t>(np) * 3 + 3 * count;
   opt::Problem& p = dp.problem;
-  p.c = Eigen::VectorXd::Zero(nv);
-  p.x_lo = Eigen::VectorXd::Zero(nv);
-  p.x_hi = Eigen::VectorXd::Zero(nv);
+  p.c.setZero(nv);
+  p.x_lo.setZero(nv);
+  p.x_hi.setZero(nv);
+  p.objective_offset = 0.0;
+  p.Q.resize(0, 0);
+  p.var_names.clear();
+  p.row_names.clear();
   if (with_names) p.var_names.resize(static_cast<std::size_t>(nv));
   auto name_var = [&](int col, std::string_view f, const auto&... args) {
     if (with_names) p.var_names[static_cast<std::size_t>(col)] = fmt::format(fmt::runtime(f), args...);
   };
-  std::vector<Eigen::Triplet<double>> t;
-  std::vector<double> row_lo, row_hi;
+  // The entries, then the row bounds, in the problem's scratch (kept for its capacity).
+  std::vector<Eigen::Triplet<double>>& t = dp.entries;
+  std::vector<double>& row_lo = dp.scratch_lo;
+  std::vector<double>& row_hi = dp.scratch_hi;
+  t.clear();
+  row_lo.clear();
+  row_hi.clear();
+  dp.step_rows.clear();
   auto add_row = [&](auto&& name, double lo, double hi) {
     row_lo.push_back(lo);
     row_hi.push_back(hi);
@@ -161,12 +179,32 @@ DispatchProblem BuildDispatchProblem(const storage::StationConfig& st, const gri
       }
     p.Q.setFromTriplets(q.begin(), q.end());
   }
-  p.A.resize(static_cast<Eigen::Index>(row_lo.size()), nv);
-  p.A.setFromTriplets(t.begin(), t.end());
-  p.A.makeCompressed();
-  p.row_lo = Eigen::Map<Eigen::VectorXd>(row_lo.data(), static_cast<Eigen::Index>(row_lo.size()));
-  p.row_hi = Eigen::Map<Eigen::VectorXd>(row_hi.data(), static_cast<Eigen::Index>(row_hi.size()));
-  return dp;
+  const auto rows = static_cast<Eigen::Index>(row_lo.size());
+  // A: when the entries fall where they fell in the problem `dp` held (each rolling window
+  // after the first), only the values are written, summed in entry order as
+  // setFromTriplets sums duplicates; otherwise A is built anew and the places recorded.
+  bool same = p.A.rows() == rows && p.A.cols() == nv && dp.entry_keys.size() == t.size();
+  for (std::size_t q = 0; same && q < t.size(); ++q) same = dp.entry_keys[q] == static_cast<std::int64_t>(t[q].row()) * nv + t[q].col();
+  if (same) {
+    double* v = p.A.valuePtr();
+    std::fill(v, v + p.A.nonZeros(), 0.0);
+    for (std::size_t q = 0; q < t.size(); ++q) v[dp.entry_slots[q]] += t[q].value();
+  } else {
+    p.A.resize(rows, nv);
+    p.A.setFromTriplets(t.begin(), t.end());
+    p.A.makeCompressed();
+    dp.entry_keys.resize(t.size());
+    dp.entry_slots.resize(t.size());
+    const int* outer = p.A.outerIndexPtr();
+    const int* inner = p.A.innerIndexPtr();
+    for (std::size_t q = 0; q < t.size(); ++q) {
+      dp.entry_keys[q] = static_cast<std::int64_t>(t[q].row()) * nv + t[q].col();
+      const int* at = std::lower_bound(inner + outer[t[q].col()], inner + outer[t[q].col() + 1], t[q].row());
+      dp.entry_slots[q] = static_cast<int>(at - inner);
+    }
+  }
+  p.row_lo = Eigen::Map<Eigen::VectorXd>(row_lo.data(), rows);
+  p.row_hi = Eigen::Map<Eigen::VectorXd>(row_hi.data(), rows);
 }
 
 opt::Solution ShiftSolution(const DispatchProblem& from, const opt::Solution& s, const DispatchProblem& to,
@@ -298,7 +336,10 @@ void RollingHorizonStrategy::Replan(const Observation& obs) {
   const InputView view{&window, &pv, &load, &price, &xlim, &mlim};
   OptimalConfig cfg = cfg_.optimal;
   if (!cfg.terminal_soc && !cfg.terminal_value_yuan_per_mwh) cfg.terminal_value_yuan_per_mwh = station_.eta_discharge * price.mean();
-  DispatchProblem dp = BuildDispatchProblem(station_, grid_, view, cfg, 0, h, *obs.phase_stored_mwh);
+  // Built into the problem of two windows back, whose structure it then keeps (only the
+  // values change from window to window); the previous window's stays for the warm start.
+  RebuildDispatchProblem(station_, grid_, view, cfg, 0, h, *obs.phase_stored_mwh, &next_problem_);
+  const DispatchProblem& dp = next_problem_;
   // Warm start from the previous window's iterate at a 1e-2 gap (interior and centred),
   // shifted by the steps since then.
   opt::Options options = options_;
@@ -332,7 +373,7 @@ void RollingHorizonStrategy::Replan(const Observation& obs) {
       }
     }
     last_solution_ = r.warm_point.x.size() > 0 ? r.warm_point : r.solution;
-    last_problem_ = std::move(dp);  // the next window's warm start reads its layout
+    std::swap(last_problem_, next_problem_);  // the next window's warm start reads its layout
     have_last_ = true;
   }
   next_replan_ = k + std::max<std::int64_t>(1, cfg_.replan_s / axis.step_s);

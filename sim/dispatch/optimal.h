@@ -40,6 +40,14 @@ struct DispatchProblem {
   int Discharge(std::int64_t t, std::size_t p) const { return Charge(t, p) + 1; }
   int Energy(std::int64_t t, std::size_t p) const { return Charge(t, p) + 2; }
   int Node(std::int64_t t, int which) const { return static_cast<int>(steps * static_cast<std::int64_t>(phases) * 3 + 3 * t + which); }
+
+  //! Build state kept between rebuilds (RebuildDispatchProblem): the entries of A in the
+  //! order they were made, each one's key (row·columns + column) and place in A's values,
+  //! and the row bounds' scratch.
+  std::vector<Eigen::Triplet<double>> entries;
+  std::vector<std::int64_t> entry_keys;
+  std::vector<int> entry_slots;
+  std::vector<double> scratch_lo, scratch_hi;
 };
 
 //! Builds the problem for steps [first, first + count) starting from stored energies
@@ -50,6 +58,14 @@ DispatchProblem BuildDispatchProblem(const storage::StationConfig& station, cons
                                      const InputView& in, const OptimalConfig& cfg, std::int64_t first,
                                      std::int64_t count, const std::vector<double>& initial_mwh,
                                      bool with_names = false);
+
+//! The same, into `dp`, reusing what it holds: when the entries of A fall where they fell in
+//! the problem `dp` held (consecutive rolling-horizon windows: same length, same phases in
+//! service, same rows), A keeps its structure and only its values are written. The result
+//! is identical to a fresh build.
+void RebuildDispatchProblem(const storage::StationConfig& station, const grid::GridConfig& grid,
+                            const InputView& in, const OptimalConfig& cfg, std::int64_t first, std::int64_t count,
+                            const std::vector<double>& initial_mwh, DispatchProblem* dp, bool with_names = false);
 
 //! A starting point for `to` from the solution of `from`, a problem of the same layout
 //! starting `shift` steps earlier: each step takes the values of the step `shift` later
@@ -133,6 +149,7 @@ class RollingHorizonStrategy final : public Strategy {
   std::vector<double> plan_mw_, plan_phase_mw_, pv_fc_, load_fc_, price_fc_;
   std::vector<double> used_pv_, used_load_, used_price_;
   DispatchProblem last_problem_;    //!< the previous window's problem and solution: the warm start
+  DispatchProblem next_problem_;    //!< the one before: rebuilt in place for the next window
   opt::Solution last_solution_;
   bool have_last_ = false;
   PlanStats stats_;

@@ -247,6 +247,53 @@ BOOST_AUTO_TEST_CASE(shifted_solution_keeps_each_value_with_its_time_step) {
   BOOST_TEST(to.step_rows.back() == to.problem.num_rows());
 }
 
+BOOST_AUTO_TEST_CASE(problem_rebuilt_in_place_equals_a_fresh_build) {
+  // The rolling strategy rebuilds each window into the problem of two windows back: with
+  // the same pattern only A's values are written (its storage stays where it was), with
+  // another pattern A is built anew. Either way the result must be the fresh build, bit
+  // for bit.
+  const engine::Inputs in = Days(4, 9);
+  engine::ModelConfig m = Model();
+  m.station.phases[1].in_service_unix_s = in.axis.TimeAt(150);  // commissioned inside some windows
+  const InputView view{&in.axis, &in.pv_mw, &in.load_mw, &in.price_yuan_per_mwh, &in.export_limit_mw, &in.import_limit_mw};
+  OptimalConfig capped;
+  capped.max_cycles_per_day = 1.0;
+  struct Case {
+    std::int64_t first, count;
+    OptimalConfig cfg;
+    bool same_pattern;  // as the case before
+  };
+  const std::vector<Case> cases = {{0, 96, {}, false},   {4, 96, {}, true},    {8, 96, {}, true},
+                                   {60, 96, {}, false},  {200, 96, {}, false}, {204, 96, {}, true},
+                                   {204, 50, {}, false}, {204, 50, capped, false}, {208, 50, capped, true}};
+  DispatchProblem dp;
+  std::vector<double> e0 = {150.0, 70.0};
+  for (const Case& c : cases) {
+    const double* values_before = dp.problem.A.valuePtr();
+    e0[0] += 1.0;  // the state moves too
+    RebuildDispatchProblem(m.station, m.grid, view, c.cfg, c.first, c.count, e0, &dp);
+    const DispatchProblem fresh = BuildDispatchProblem(m.station, m.grid, view, c.cfg, c.first, c.count, e0);
+    const opt::Problem &a = dp.problem, &b = fresh.problem;
+    BOOST_TEST_REQUIRE(a.A.rows() == b.A.rows());
+    BOOST_TEST_REQUIRE(a.A.cols() == b.A.cols());
+    BOOST_TEST_REQUIRE(a.A.nonZeros() == b.A.nonZeros());
+    for (Eigen::Index j = 0; j <= a.A.cols(); ++j) BOOST_TEST_REQUIRE(a.A.outerIndexPtr()[j] == b.A.outerIndexPtr()[j]);
+    for (Eigen::Index q = 0; q < a.A.nonZeros(); ++q) {
+      BOOST_TEST_REQUIRE(a.A.innerIndexPtr()[q] == b.A.innerIndexPtr()[q]);
+      BOOST_TEST_REQUIRE(a.A.valuePtr()[q] == b.A.valuePtr()[q]);
+    }
+    BOOST_TEST_REQUIRE((a.row_lo.array() == b.row_lo.array()).all());
+    BOOST_TEST_REQUIRE((a.row_hi.array() == b.row_hi.array()).all());
+    BOOST_TEST_REQUIRE((a.c.array() == b.c.array()).all());
+    BOOST_TEST_REQUIRE((a.x_lo.array() == b.x_lo.array()).all());
+    BOOST_TEST_REQUIRE((a.x_hi.array() == b.x_hi.array()).all());
+    BOOST_TEST_REQUIRE((dp.step_rows == fresh.step_rows));
+    if (c.same_pattern) BOOST_TEST(dp.problem.A.valuePtr() == values_before);  // the structure was kept
+    const opt::Result r = opt::Solve(a), f = opt::Solve(b);
+    BOOST_TEST(r.info.objective == f.info.objective);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(warm_started_windows_reach_the_cold_optimum_in_fewer_iterations) {
   // Consecutive hourly windows of a 48 h horizon, as the strategy solves them: each from
   // the previous solution shifted by 4 steps, against the same window from cold.
