@@ -72,13 +72,11 @@ class AugmentedKkt final : public KktSolver {
   Eigen::SimplicialLDLT<SparseMatrix, Eigen::Lower, Eigen::AMDOrdering<int>> ldlt_;
 };
 
-// Band LDLᵀ, right-looking, in place. Slot (j, i) = band[j·(k+1) + i] holds M(j + i, j)
-// below the diagonal and D(j) at i = 0; afterwards L(j + i, j) and D(j). The storage has k
-// padding columns after the last, so every loop has the fixed length k: with K > 0 the
-// half-bandwidth is a compile-time constant and the loops unroll (K = 0: k at run time).
-template <int K>
-bool FactorBand(double* band, Eigen::Index m, int k_run) {
-  const int k = K > 0 ? K : k_run;
+// Band LDLᵀ, right-looking, in place, for a half-bandwidth k known at run time (beyond the
+// compiled range of the twisted version below). Slot (j, i) = band[j·(k+1) + i] holds
+// M(j + i, j) below the diagonal and D(j) at i = 0; afterwards L(j + i, j) and D(j). The
+// storage has k padding columns after the last, so every loop has the length k.
+bool FactorBand(double* band, Eigen::Index m, int k) {
   const std::int64_t w = k + 1;
   for (Eigen::Index j = 0; j < m; ++j) {
     double* cj = band + j * w;
@@ -95,46 +93,148 @@ bool FactorBand(double* band, Eigen::Index m, int k_run) {
   return true;
 }
 
-// Solves L D Lᵀ v = v in place; v has k zero-padded entries after the m-th, and the band
-// k zero rows before the first (read by the first rows' dot products). With a
-// compile-time K both sweeps are in dot-product form over the last K results, which stay
-// in registers (the column form would store to v[j + i] and load it back on the next row,
-// a store-to-load round trip on the critical path of every row).
+// Solves L D Lᵀ v = v in place with FactorBand's factors; v has k padding entries after
+// the m-th.
+void SolveBand(const double* band, Eigen::Index m, int k, double* v) {
+  const std::int64_t w = k + 1;
+  for (Eigen::Index j = 0; j < m; ++j) {  // forward: L z = v
+    const double* cj = band + j * w;
+    const double vj = v[j];
+    for (int i = 1; i <= k; ++i) v[j + i] -= cj[i] * vj;
+  }
+  for (int i = 0; i < k; ++i) v[m + i] = 0.0;
+  for (Eigen::Index j = 0; j < m; ++j) v[j] /= band[j * w];
+  for (Eigen::Index j = m - 1; j >= 0; --j) {  // backward: Lᵀ y = z
+    const double* cj = band + j * w;
+    double s = v[j];
+    for (int i = 1; i <= k; ++i) s -= cj[i] * v[j + i];
+    v[j] = s;
+  }
+}
+
+// The factorization for a compile-time half-bandwidth K (1-8, the loops unroll), in a
+// twisted order: the first s pivots from the top (as FactorBand), the last ones from the
+// bottom upwards, and the K rows in between last. Each end is one chain of dependent
+// divisions and updates; run side by side in one loop the two chains overlap (measured: the
+// rolling-horizon year ~5 % faster than one chain from the top). The order is a symmetric permutation of the elimination,
+// so M stays exactly what it was and LDLᵀ of a positive definite M stays stable.
+// Storage as in FactorBand: slot (c, d) = band[c·(K+1) + d] holds M(c + d, c). A bottom
+// pivot p leaves U(p − i, p) = M(p, p − i)/D(p) in slot (p − i, i).
+struct Twist {
+  Eigen::Index s, mid_end;  // top pivots [0, s), middle [s, mid_end), bottom [mid_end, m)
+};
 template <int K>
-void SolveBand(const double* band, Eigen::Index m, int k_run, double* v) {
-  const std::int64_t w = (K > 0 ? K : k_run) + 1;
-  if constexpr (K > 0) {
-    double last[K] = {};  // last[i] = z(j − 1 − i)
-    for (Eigen::Index j = 0; j < m; ++j) {  // forward: z_j = v_j − Σ L(j, j − i) z(j − i)
-      double s = v[j];
-      for (int i = K; i >= 1; --i) s -= band[(j - i) * w + i] * last[i - 1];
-      for (int i = K - 1; i >= 1; --i) last[i] = last[i - 1];
-      last[0] = s;
-      v[j] = s;
+Twist TwistOf(Eigen::Index m) {
+  const Eigen::Index s = std::max<Eigen::Index>(0, (m - K) / 2);
+  return {s, std::min<Eigen::Index>(m, s + K)};
+}
+
+template <int K>
+bool TwistedFactorBand(double* band, Eigen::Index m, int) {
+  constexpr std::int64_t w = K + 1;
+  const Twist tw = TwistOf<K>(m);
+  const Eigen::Index nb = m - tw.mid_end;
+  auto bad = [](double d) { return !(std::abs(d) > 1e-300) || !std::isfinite(d); };
+  for (Eigen::Index t = 0; t < std::max(tw.s, nb); ++t) {
+    if (t < tw.s) {  // top pivot j = t: rows j+1..j+K below it
+      double* cj = band + t * w;
+      if (bad(cj[0])) return false;
+      const double inv = 1.0 / cj[0];
+      for (int i = 1; i <= K; ++i) {
+        const double f = cj[i] * inv;
+        double* ci = cj + i * w;
+        for (int q = 0; q + i <= K; ++q) ci[q] -= f * cj[i + q];
+      }
+      for (int i = 1; i <= K; ++i) cj[i] *= inv;
     }
-    for (int i = 0; i < K; ++i) last[i] = 0.0;  // last[i] = y(j + 1 + i)
-    for (Eigen::Index j = m - 1; j >= 0; --j) {  // backward: y_j = z_j / D_j − Σ L(j + i, j) y(j + i)
-      const double* cj = band + j * w;
-      double s = v[j] / cj[0];
-      for (int i = K; i >= 1; --i) s -= cj[i] * last[i - 1];
-      for (int i = K - 1; i >= 1; --i) last[i] = last[i - 1];
-      last[0] = s;
-      v[j] = s;
+    if (t < nb) {  // bottom pivot p = m−1−t: rows p−1..p−K above it
+      const Eigen::Index p = m - 1 - t;
+      const double dp = band[p * w];
+      if (bad(dp)) return false;
+      const double inv = 1.0 / dp;
+      double u[K];
+      for (int i = 1; i <= K; ++i) u[i - 1] = band[(p - i) * w + i];  // M(p, p − i)
+      for (int i = 1; i <= K; ++i) {
+        const double f = u[i - 1] * inv;
+        for (int q = i; q <= K; ++q) band[(p - q) * w + (q - i)] -= f * u[q - 1];  // M(p−i, p−q)
+      }
+      for (int i = 1; i <= K; ++i) band[(p - i) * w + i] = u[i - 1] * inv;
     }
-  } else {
-    const int k = k_run;
-    for (Eigen::Index j = 0; j < m; ++j) {  // forward: L z = v
-      const double* cj = band + j * w;
-      const double vj = v[j];
-      for (int i = 1; i <= k; ++i) v[j + i] -= cj[i] * vj;
+  }
+  for (Eigen::Index j = tw.s; j < tw.mid_end; ++j) {  // the middle: its own rows only
+    double* cj = band + j * w;
+    if (bad(cj[0])) return false;
+    const double inv = 1.0 / cj[0];
+    const int lim = static_cast<int>(tw.mid_end - 1 - j);
+    for (int i = 1; i <= lim; ++i) {
+      const double f = cj[i] * inv;
+      double* ci = cj + i * w;
+      for (int q = 0; q + i <= lim; ++q) ci[q] -= f * cj[i + q];
     }
-    for (int i = 0; i < k; ++i) v[m + i] = 0.0;
-    for (Eigen::Index j = 0; j < m; ++j) v[j] /= band[j * w];
-    for (Eigen::Index j = m - 1; j >= 0; --j) {  // backward: Lᵀ y = z
+    for (int i = 1; i <= lim; ++i) cj[i] *= inv;
+  }
+  return true;
+}
+
+// Solves with the twisted factors in place: forward through the elimination order (both
+// ends side by side, then the middle), backward through it reversed (the middle, then both
+// ends side by side), each end in dot-product form over results held in registers.
+template <int K>
+void TwistedSolveBand(const double* band, Eigen::Index m, int, double* v) {
+  constexpr std::int64_t w = K + 1;
+  const Twist tw = TwistOf<K>(m);
+  const Eigen::Index s = tw.s, me = tw.mid_end, nb = m - me;
+  double top[K] = {}, bot[K] = {};  // top[i] = z(j − 1 − i); bot[i] = z(p + 1 + i)
+  for (Eigen::Index t = 0; t < std::max(s, nb); ++t) {
+    if (t < s) {
+      const Eigen::Index j = t;
+      double x = v[j];
+      for (int i = K; i >= 1; --i) x -= band[(j - i) * w + i] * top[i - 1];
+      for (int i = K - 1; i >= 1; --i) top[i] = top[i - 1];
+      top[0] = x;
+      v[j] = x;
+    }
+    if (t < nb) {
+      const Eigen::Index p = m - 1 - t;
+      double x = v[p];
+      for (int i = K; i >= 1; --i) x -= band[p * w + i] * bot[i - 1];
+      for (int i = K - 1; i >= 1; --i) bot[i] = bot[i - 1];
+      bot[0] = x;
+      v[p] = x;
+    }
+  }
+  for (Eigen::Index r = s; r < me; ++r) {  // the middle: from top, bottom and earlier middle pivots
+    double x = v[r];
+    for (Eigen::Index j = std::max<Eigen::Index>(0, r - K); j < r; ++j) x -= band[j * w + (r - j)] * v[j];
+    for (Eigen::Index q = me; q < std::min<Eigen::Index>(m, r + K + 1); ++q) x -= band[r * w + (q - r)] * v[q];
+    v[r] = x;
+  }
+  for (Eigen::Index r = me - 1; r >= s; --r) {  // backward: the middle first
+    double x = v[r] / band[r * w];
+    for (Eigen::Index j = r + 1; j < me; ++j) x -= band[r * w + (j - r)] * v[j];
+    v[r] = x;
+  }
+  for (int i = 0; i < K; ++i) {  // top[i] = y(j + 1 + i), bot[i] = y(p − 1 − i): the middle's ends
+    top[i] = s + i < m ? v[s + i] : 0.0;
+    bot[i] = me - 1 - i >= 0 ? v[me - 1 - i] : 0.0;
+  }
+  for (Eigen::Index t = 0; t < std::max(s, nb); ++t) {
+    if (t < s) {
+      const Eigen::Index j = s - 1 - t;
       const double* cj = band + j * w;
-      double s = v[j];
-      for (int i = 1; i <= k; ++i) s -= cj[i] * v[j + i];
-      v[j] = s;
+      double x = v[j] / cj[0];
+      for (int i = K; i >= 1; --i) x -= cj[i] * top[i - 1];
+      for (int i = K - 1; i >= 1; --i) top[i] = top[i - 1];
+      top[0] = x;
+      v[j] = x;
+    }
+    if (t < nb) {
+      const Eigen::Index p = me + t;
+      double x = v[p] / band[p * w];
+      for (int i = K; i >= 1; --i) x -= band[(p - i) * w + i] * bot[i - 1];
+      for (int i = K - 1; i >= 1; --i) bot[i] = bot[i - 1];
+      bot[0] = x;
+      v[p] = x;
     }
   }
 }
@@ -146,14 +246,14 @@ template <int K>
 void PickBand(int k, FactorFn* f, SolveFn* s) {
   if constexpr (K > 0) {
     if (k == K) {
-      *f = &FactorBand<K>;
-      *s = &SolveBand<K>;
+      *f = &TwistedFactorBand<K>;
+      *s = &TwistedSolveBand<K>;
       return;
     }
     PickBand<K - 1>(k, f, s);
   } else {
-    *f = &FactorBand<0>;
-    *s = &SolveBand<0>;
+    *f = &FactorBand;
+    *s = &SolveBand;
   }
 }
 

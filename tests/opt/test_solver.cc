@@ -7,6 +7,8 @@
 #include <limits>
 
 #include "sim/core/rng.h"
+#include "sim/opt/kkt.h"
+#include "sim/opt/parameters.h"
 #include "sim/opt/solver.h"
 
 using namespace essim;
@@ -372,6 +374,53 @@ BOOST_AUTO_TEST_CASE(random_lps_paths_agree_and_kkt_holds) {
   }
   BOOST_TEST_MESSAGE("warm starts from the optimum: " << warm_iterations << " iterations, cold: " << cold_iterations);
   BOOST_TEST(warm_iterations < cold_iterations);
+}
+
+BOOST_AUTO_TEST_CASE(band_path_solves_the_kkt_equations_at_every_size) {
+  // The banded path factors A H⁻¹ Aᵀ + δI in a twisted order (pivots from the top and from
+  // the bottom side by side, then the rows between). Every half-bandwidth of the compiled
+  // range (1-8) and beyond (9, 10: the run-time path), every row count from 1 to 40 (with
+  // empty top and bottom parts, and a middle cut short), and D spread over six decades:
+  // (dx, dy) must satisfy the equations themselves, H dx − Aᵀdy = r_x and
+  // A dx + δ dy = r_y with H = D + ρ, to 1e-9 of their terms.
+  Rng rng(77, 0);
+  const SparseMatrix no_q;
+  for (int k = 1; k <= 10; ++k) {
+    for (int m = 1; m <= 40; ++m) {
+      const int n = 2 * m + 3;
+      std::vector<Eigen::Triplet<double>> t;
+      for (int j = 0; j + 1 < n; ++j) {
+        const int top = j % m;
+        const int span = static_cast<int>(rng.Uniform() * (k + 1));
+        const int bottom = std::min(m - 1, top + span);
+        t.emplace_back(top, j, rng.Normal());
+        if (bottom != top) t.emplace_back(bottom, j, rng.Normal());
+        if (bottom - top > 1) t.emplace_back(top + 1 + static_cast<int>(rng.Uniform() * (bottom - top - 1)), j, rng.Normal());
+      }
+      t.emplace_back(0, n - 1, 1.0);  // the last column spans the half-bandwidth: exactly k (m − 1 if fewer rows)
+      if (m > 1) t.emplace_back(std::min(k, m - 1), n - 1, -0.5);
+      SparseMatrix a(m, n);
+      a.setFromTriplets(t.begin(), t.end());
+      const int bw = NormalBandwidth(a);
+      BOOST_TEST_REQUIRE(bw == std::min(k, m - 1));
+      Eigen::VectorXd d(n), rx(n), ry(m);
+      for (int j = 0; j < n; ++j) d[j] = std::pow(10.0, 6.0 * rng.Uniform() - 3.0);
+      for (int j = 0; j < n; ++j) rx[j] = rng.Normal();
+      for (int i = 0; i < m; ++i) ry[i] = rng.Normal();
+      const Eigen::VectorXd h = d.array() + params::kPrimalReg;
+      {
+        auto kkt = MakeKktSolver(LinearSolver::kBanded, a, no_q, bw);
+        BOOST_TEST_REQUIRE(kkt->Factorize(d));
+        Eigen::VectorXd dx, dy;
+        kkt->Solve(rx, ry, &dx, &dy);
+        const Eigen::VectorXd r1 = h.cwiseProduct(dx) - a.transpose() * dy - rx;
+        const Eigen::VectorXd r2 = a * dx + params::kDualReg * dy - ry;
+        const double scale = 1.0 + h.cwiseProduct(dx).cwiseAbs().maxCoeff() + (a.transpose() * dy).cwiseAbs().maxCoeff();
+        BOOST_TEST_REQUIRE(r1.cwiseAbs().maxCoeff() <= 1e-9 * scale, "k " << k << " m " << m);
+        BOOST_TEST_REQUIRE(r2.cwiseAbs().maxCoeff() <= 1e-9 * scale, "k " << k << " m " << m);
+      }
+    }
+  }
 }
 
 BOOST_AUTO_TEST_CASE(invalid_input_rejected) {
