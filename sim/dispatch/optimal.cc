@@ -18,17 +18,14 @@ constexpr double kThroughputTieBreak = 1e-3;
 
 }  // namespace
 
-DispatchProblem BuildDispatchProblem(const storage::StationConfig& st, const grid::GridConfig& grid, const InputView& in,
-                                     const OptimalConfig& cfg, std::int64_t first, std::int64_t count,
-                                     const std::vector<double>& initial_mwh, bool with_names) {
-  DispatchProblem dp;
-  RebuildDispatchProblem(st, grid, in, cfg, first, count, initial_mwh, &dp, with_names);
-  return dp;
-}
+namespace {
 
-void RebuildDispatchProblem(const storage::StationConfig& st, const grid::GridConfig& grid, const InputView& in,
-                            const OptimalConfig& cfg, std::int64_t first, std::int64_t count,
-                            const std::vector<double>& initial_mwh, DispatchProblem* out, bool with_names) {
+// The build behind both entry points. With `keep_build_state`, the entries and their places in A stay
+// in `out` for the next rebuild; without, they are freed (a one-off build: the year's
+// entries alone are ~13 MB).
+void Build(const storage::StationConfig& st, const grid::GridConfig& grid, const InputView& in, const OptimalConfig& cfg,
+           std::int64_t first, std::int64_t count, const std::vector<double>& initial_mwh, DispatchProblem* out,
+           bool with_names, bool keep_build_state) {
   const double inf = std::numeric_limits<double>::infinity();
   const TimeAxis& axis = *in.axis;
   const double dt = axis.dt_h();
@@ -193,11 +190,11 @@ void RebuildDispatchProblem(const storage::StationConfig& st, const grid::GridCo
     p.A.resize(rows, nv);
     p.A.setFromTriplets(t.begin(), t.end());
     p.A.makeCompressed();
-    dp.entry_keys.resize(t.size());
-    dp.entry_slots.resize(t.size());
+    dp.entry_keys.resize(keep_build_state ? t.size() : 0);
+    dp.entry_slots.resize(keep_build_state ? t.size() : 0);
     const int* outer = p.A.outerIndexPtr();
     const int* inner = p.A.innerIndexPtr();
-    for (std::size_t q = 0; q < t.size(); ++q) {
+    for (std::size_t q = 0; keep_build_state && q < t.size(); ++q) {
       dp.entry_keys[q] = static_cast<std::int64_t>(t[q].row()) * nv + t[q].col();
       const int* at = std::lower_bound(inner + outer[t[q].col()], inner + outer[t[q].col() + 1], t[q].row());
       dp.entry_slots[q] = static_cast<int>(at - inner);
@@ -205,6 +202,29 @@ void RebuildDispatchProblem(const storage::StationConfig& st, const grid::GridCo
   }
   p.row_lo = Eigen::Map<Eigen::VectorXd>(row_lo.data(), rows);
   p.row_hi = Eigen::Map<Eigen::VectorXd>(row_hi.data(), rows);
+  if (!keep_build_state) {
+    std::vector<Eigen::Triplet<double>>().swap(dp.entries);
+    std::vector<std::int64_t>().swap(dp.entry_keys);
+    std::vector<int>().swap(dp.entry_slots);
+    std::vector<double>().swap(dp.scratch_lo);
+    std::vector<double>().swap(dp.scratch_hi);
+  }
+}
+
+}  // namespace
+
+DispatchProblem BuildDispatchProblem(const storage::StationConfig& st, const grid::GridConfig& grid, const InputView& in,
+                                     const OptimalConfig& cfg, std::int64_t first, std::int64_t count,
+                                     const std::vector<double>& initial_mwh, bool with_names) {
+  DispatchProblem dp;
+  Build(st, grid, in, cfg, first, count, initial_mwh, &dp, with_names, false);
+  return dp;
+}
+
+void RebuildDispatchProblem(const storage::StationConfig& st, const grid::GridConfig& grid, const InputView& in,
+                            const OptimalConfig& cfg, std::int64_t first, std::int64_t count,
+                            const std::vector<double>& initial_mwh, DispatchProblem* dp, bool with_names) {
+  Build(st, grid, in, cfg, first, count, initial_mwh, dp, with_names, true);
 }
 
 opt::Solution ShiftSolution(const DispatchProblem& from, const opt::Solution& s, const DispatchProblem& to,
