@@ -331,34 +331,73 @@ RollingHorizonStrategy::RollingHorizonStrategy(storage::StationConfig station, g
 
 void RollingHorizonStrategy::Prepare(const InputView& inputs) {
   actual_ = inputs;
-  used_pv_.assign(static_cast<std::size_t>(inputs.axis->count), 0.0);
+  const auto n = static_cast<std::size_t>(inputs.axis->count);
+  used_pv_.assign(n, 0.0);
   used_load_ = used_pv_;
   used_price_ = used_pv_;
-  plan_start_ = 0;
+  committed_mw_.assign(n, 0.0);
+  committed_phase_mw_.assign(n * station_.phases.size(), 0.0);
+  committed_at_.assign(n, -1);
+  window_start_ = 0;
   next_replan_ = 0;
-  plan_mw_.clear();
-  plan_phase_mw_.clear();
+  committed_end_ = 0;
   have_last_ = false;
   stats_ = PlanStats{};
 }
 
+std::vector<double> RollingHorizonStrategy::ProjectState(const std::vector<double>& stored_mwh, std::int64_t from,
+                                                         std::int64_t to) const {
+  // The stored energy at `to` as the plan's own model predicts it from `from`: the
+  // committed setpoints of [from, to) through the LP's efficiencies and self-discharge,
+  // held inside the SOC window; a phase commissioned on the way starts at soc.initial.
+  const TimeAxis& axis = *actual_.axis;
+  const double dt = axis.dt_h();
+  const double keep = std::pow(1.0 - station_.self_discharge_per_day, axis.step_s / 86400.0);
+  const std::size_t np = station_.phases.size();
+  std::vector<double> e = stored_mwh;
+  e.resize(np, std::nan(""));
+  for (std::int64_t j = from; j < to; ++j) {
+    for (std::size_t ph = 0; ph < np; ++ph) {
+      const auto& pc = station_.phases[ph];
+      if (pc.in_service_unix_s > axis.TimeAt(j)) continue;
+      if (std::isnan(e[ph])) e[ph] = station_.soc_initial * pc.energy_mwh;
+      const double net = committed_phase_mw_[static_cast<std::size_t>(j) * np + ph];
+      const double stored = keep * e[ph] + station_.eta_charge * dt * std::max(0.0, -net) - dt / station_.eta_discharge * std::max(0.0, net);
+      e[ph] = std::clamp(stored, station_.soc_min * pc.energy_mwh, station_.soc_max * pc.energy_mwh);
+    }
+  }
+  return e;
+}
+
 void RollingHorizonStrategy::Replan(const Observation& obs) {
   const TimeAxis& axis = *actual_.axis;
-  const std::int64_t k = obs.step;
-  const std::int64_t h = std::min(std::max<std::int64_t>(1, cfg_.horizon_s / axis.step_s), axis.count - k);
-  IssueForecast(cfg_.pv, *actual_.pv_mw, axis, k, h, 1, &pv_fc_);
-  IssueForecast(cfg_.load, *actual_.load_mw, axis, k, h, 2, &load_fc_);
-  IssueForecast(cfg_.price, *actual_.price_yuan_per_mwh, axis, k, h, 3, &price_fc_);
-  const TimeAxis window{axis.TimeAt(k), axis.step_s, h, axis.utc_offset_s};
-  const Series pv = Eigen::Map<const Series>(pv_fc_.data(), h), load = Eigen::Map<const Series>(load_fc_.data(), h);
-  const Series price = Eigen::Map<const Series>(price_fc_.data(), h);
-  const Series xlim = actual_.export_limit_mw->segment(k, h), mlim = actual_.import_limit_mw->segment(k, h);
+  const std::int64_t n = axis.count, k = obs.step;
+  const std::int64_t horizon = std::max<std::int64_t>(1, cfg_.horizon_s / axis.step_s);
+  const std::int64_t replan = std::max<std::int64_t>(1, cfg_.replan_s / axis.step_s);
+  const std::int64_t commit = std::min(horizon, std::max(replan, cfg_.commit_s / axis.step_s));
+  next_replan_ = k + replan;
+  // The window starts at the first step not committed yet (k itself unless an earlier plan
+  // committed past it) and this plan commits its setpoints up to k + commit.
+  const std::int64_t start = std::max(k, committed_end_);
+  const std::int64_t end = std::min(n, k + commit);
+  if (start >= end) return;
+  const std::int64_t h = std::min(horizon, n - start);
+  // Forecasts issued now, at k, for [k, start + h): the window reads them from `start`.
+  const std::int64_t lead = start - k;
+  IssueForecast(cfg_.pv, *actual_.pv_mw, axis, k, lead + h, 1, &pv_fc_);
+  IssueForecast(cfg_.load, *actual_.load_mw, axis, k, lead + h, 2, &load_fc_);
+  IssueForecast(cfg_.price, *actual_.price_yuan_per_mwh, axis, k, lead + h, 3, &price_fc_);
+  const TimeAxis window{axis.TimeAt(start), axis.step_s, h, axis.utc_offset_s};
+  const Series pv = Eigen::Map<const Series>(pv_fc_.data() + lead, h), load = Eigen::Map<const Series>(load_fc_.data() + lead, h);
+  const Series price = Eigen::Map<const Series>(price_fc_.data() + lead, h);
+  const Series xlim = actual_.export_limit_mw->segment(start, h), mlim = actual_.import_limit_mw->segment(start, h);
   const InputView view{&window, &pv, &load, &price, &xlim, &mlim};
   OptimalConfig cfg = cfg_.optimal;
   if (!cfg.terminal_soc && !cfg.terminal_value_yuan_per_mwh) cfg.terminal_value_yuan_per_mwh = station_.eta_discharge * price.mean();
+  const std::vector<double> initial = lead == 0 ? *obs.phase_stored_mwh : ProjectState(*obs.phase_stored_mwh, k, start);
   // Built into the problem of two windows back, whose structure it then keeps (only the
   // values change from window to window); the previous window's stays for the warm start.
-  RebuildDispatchProblem(station_, grid_, view, cfg, 0, h, *obs.phase_stored_mwh, &next_problem_);
+  RebuildDispatchProblem(station_, grid_, view, cfg, 0, h, initial, &next_problem_);
   const DispatchProblem& dp = next_problem_;
   // Warm start from the previous window's iterate at a 1e-2 gap (interior and centred),
   // shifted by the steps since then.
@@ -366,7 +405,7 @@ void RollingHorizonStrategy::Replan(const Observation& obs) {
   options.record_warm_point = true;
   opt::Solution warm;
   if (have_last_) {
-    warm = ShiftSolution(last_problem_, last_solution_, dp, k - plan_start_);
+    warm = ShiftSolution(last_problem_, last_solution_, dp, start - window_start_);
     options.warm_start = &warm;
   }
   const opt::Result r = opt::Solve(dp.problem, options);
@@ -377,43 +416,43 @@ void RollingHorizonStrategy::Replan(const Observation& obs) {
   stats_.linear_solver = r.info.linear_solver == opt::LinearSolver::kBanded ? "banded" : "augmented";
   const bool usable = r.status == opt::Status::kOptimal || r.status == opt::Status::kOptimalInaccurate;
   if (stats_.windows == 1 || !usable) stats_.status = opt::StatusName(r.status);
+  if (!usable) ++stats_.fallbacks;  // documented fallback: idle through what this plan would commit
+  else stats_.objective_yuan += r.info.objective;
   const std::size_t np = station_.phases.size();
-  plan_start_ = k;
-  plan_mw_.assign(static_cast<std::size_t>(h), 0.0);
-  plan_phase_mw_.assign(static_cast<std::size_t>(h) * np, 0.0);
-  if (!usable) {
-    ++stats_.fallbacks;  // documented fallback: idle until the next replan
-  } else {
-    stats_.objective_yuan += r.info.objective;
-    for (std::int64_t t = 0; t < h; ++t) {
-      for (std::size_t ph = 0; ph < np; ++ph) {
-        const double net = r.solution.x[dp.Discharge(t, ph)] - r.solution.x[dp.Charge(t, ph)];
-        plan_phase_mw_[static_cast<std::size_t>(t) * np + ph] = net;
-        plan_mw_[static_cast<std::size_t>(t)] += net;
-      }
+  for (std::int64_t j = start; j < end; ++j) {
+    const auto js = static_cast<std::size_t>(j);
+    const std::int64_t t = j - start;
+    double total = 0.0;
+    for (std::size_t ph = 0; ph < np; ++ph) {
+      const double net = usable ? r.solution.x[dp.Discharge(t, ph)] - r.solution.x[dp.Charge(t, ph)] : 0.0;
+      committed_phase_mw_[js * np + ph] = net;
+      total += net;
     }
+    committed_mw_[js] = total;
+    committed_at_[js] = k;
+    used_pv_[js] = pv_fc_[static_cast<std::size_t>(lead + t)];
+    used_load_[js] = load_fc_[static_cast<std::size_t>(lead + t)];
+    used_price_[js] = price_fc_[static_cast<std::size_t>(lead + t)];
+  }
+  committed_end_ = end;
+  window_start_ = start;
+  if (usable) {
     last_solution_ = r.warm_point.x.size() > 0 ? r.warm_point : r.solution;
     std::swap(last_problem_, next_problem_);  // the next window's warm start reads its layout
     have_last_ = true;
   }
-  next_replan_ = k + std::max<std::int64_t>(1, cfg_.replan_s / axis.step_s);
 }
 
 double RollingHorizonStrategy::Setpoint(const Observation& obs) {
-  if (obs.step >= next_replan_ || obs.step - plan_start_ >= static_cast<std::int64_t>(plan_mw_.size())) Replan(obs);
-  const auto i = static_cast<std::size_t>(obs.step - plan_start_);
-  const auto k = static_cast<std::size_t>(obs.step);
-  used_pv_[k] = pv_fc_[i];
-  used_load_[k] = load_fc_[i];
-  used_price_[k] = price_fc_[i];
-  return plan_mw_[i];
+  if (obs.step >= next_replan_ || obs.step >= committed_end_) Replan(obs);
+  return committed_mw_[static_cast<std::size_t>(obs.step)];
 }
 
 bool RollingHorizonStrategy::PhaseTargets(std::int64_t step, std::vector<double>* net_mw) const {
   const std::size_t np = station_.phases.size();
-  const auto offset = static_cast<std::size_t>(step - plan_start_) * np;
-  net_mw->assign(plan_phase_mw_.begin() + static_cast<std::ptrdiff_t>(offset),
-                 plan_phase_mw_.begin() + static_cast<std::ptrdiff_t>(offset + np));
+  const auto offset = static_cast<std::size_t>(step) * np;
+  net_mw->assign(committed_phase_mw_.begin() + static_cast<std::ptrdiff_t>(offset),
+                 committed_phase_mw_.begin() + static_cast<std::ptrdiff_t>(offset + np));
   return true;
 }
 

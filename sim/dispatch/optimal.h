@@ -116,6 +116,11 @@ struct RollingHorizonConfig {
   OptimalConfig optimal;             //!< costs and caps of each window's problem
   std::int64_t horizon_s = 48 * 3600;
   std::int64_t replan_s = 3600;
+  //! How far ahead each replan binds the station: a replan at t keeps the setpoints
+  //! committed earlier for [t, t + commit − replan) (a gate closure), plans from there and
+  //! commits its own up to t + commit. 0 or anything below replan_s: replan_s (each plan
+  //! executed until the next replan); at most horizon_s.
+  std::int64_t commit_s = 0;
   //! End-of-horizon treatment: a terminal SOC (optimal.terminal_soc), a fixed value of
   //! stored energy (optimal.terminal_value_yuan_per_mwh), or, when neither is set, the
   //! value derived from forecast prices: η_d × the mean forecast price over the horizon.
@@ -137,16 +142,24 @@ class RollingHorizonStrategy final : public Strategy {
   const std::vector<double>& used_pv_forecast_mw() const { return used_pv_; }
   const std::vector<double>& used_load_forecast_mw() const { return used_load_; }
   const std::vector<double>& used_price_forecast() const { return used_price_; }
+  //! Per step of the run: the step of the replan that committed its setpoint (−1 before
+  //! the step was reached).
+  const std::vector<std::int64_t>& committed_at() const { return committed_at_; }
 
  private:
   void Replan(const Observation& obs);
+  //! Stored energy per phase at step `to`, projected from `stored_mwh` at `from` through
+  //! the setpoints committed for [from, to).
+  std::vector<double> ProjectState(const std::vector<double>& stored_mwh, std::int64_t from, std::int64_t to) const;
   storage::StationConfig station_;
   grid::GridConfig grid_;
   RollingHorizonConfig cfg_;
   opt::Options options_;
   InputView actual_;
-  std::int64_t plan_start_ = 0, next_replan_ = 0;
-  std::vector<double> plan_mw_, plan_phase_mw_, pv_fc_, load_fc_, price_fc_;
+  std::int64_t window_start_ = 0, next_replan_ = 0, committed_end_ = 0;
+  std::vector<double> committed_mw_, committed_phase_mw_;  //!< per step (× phases): the setpoints committed so far
+  std::vector<std::int64_t> committed_at_;
+  std::vector<double> pv_fc_, load_fc_, price_fc_;
   std::vector<double> used_pv_, used_load_, used_price_;
   DispatchProblem last_problem_;    //!< the previous window's problem and solution: the warm start
   DispatchProblem next_problem_;    //!< the one before: rebuilt in place for the next window

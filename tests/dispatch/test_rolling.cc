@@ -199,6 +199,47 @@ BOOST_AUTO_TEST_CASE(setpoints_do_not_depend_on_the_future_with_persistence) {
   BOOST_TEST(differs);  // and the test input does reach the strategy later
 }
 
+BOOST_AUTO_TEST_CASE(commit_binds_setpoints_ahead_of_the_decision) {
+  // Replans every hour, each binding for 3 h: a replan at k keeps what was committed for
+  // [k, k + 2 h) and commits [k + 2 h, k + 3 h). Setpoints are then fixed by decisions made
+  // 2-3 h before them: changing the actual inputs from step k0 on (seen only from k0, with
+  // persistence forecasts) cannot change any setpoint before k0 + 3 h, where without the
+  // commitment it could change from k0 on.
+  engine::Inputs a = Days(6, 5);
+  engine::Inputs b = a;
+  const std::int64_t k0 = 3 * 96 + 20;  // a replan time (every 4 steps)
+  for (std::int64_t i = k0; i < b.axis.count; ++i) {
+    b.price_yuan_per_mwh[i] *= 1.7;
+    b.pv_mw[i] *= 0.3;
+  }
+  const engine::ModelConfig m = Model();
+  RollingHorizonConfig rc;
+  rc.pv.kind = rc.load.kind = rc.price.kind = ForecastKind::kPersistenceDay;
+  rc.commit_s = 3 * 3600;
+  RollingHorizonStrategy ra(m.station, m.grid, rc), rb(m.station, m.grid, rc);
+  const engine::RunResult x = engine::Run(m, a, ra), y = engine::Run(m, b, rb);
+  const std::int64_t commit = 12, replan = 4;
+  for (std::int64_t k = 0; k < k0 + commit; ++k) BOOST_TEST_REQUIRE(x.setpoint_mw[k] == y.setpoint_mw[k], "step " << k);
+  bool differs = false;
+  for (std::int64_t k = k0 + commit; k < a.axis.count; ++k) differs = differs || x.setpoint_mw[k] != y.setpoint_mw[k];
+  BOOST_TEST(differs);
+  // Which decision fixed each step: the first plan commits [0, 3 h), every later step the
+  // replan 2-3 h before it.
+  for (std::int64_t j = 0; j < a.axis.count; ++j) {
+    const std::int64_t at = ra.committed_at()[static_cast<std::size_t>(j)];
+    if (j < commit) BOOST_TEST_REQUIRE(at == 0);
+    else BOOST_TEST_REQUIRE((at > j - commit && at <= j - commit + replan && at % replan == 0), "step " << j << " committed at " << at);
+  }
+  // The default commitment is the replan interval: the same run as commit = replan_every.
+  RollingHorizonConfig d1 = rc, d2 = rc;
+  d1.commit_s = 0;
+  d2.commit_s = d2.replan_s;
+  RollingHorizonStrategy r1(m.station, m.grid, d1), r2(m.station, m.grid, d2);
+  const engine::RunResult u = engine::Run(m, a, r1), v = engine::Run(m, a, r2);
+  for (std::int64_t k = 0; k < a.axis.count; ++k) BOOST_TEST_REQUIRE(u.setpoint_mw[k] == v.setpoint_mw[k]);
+  for (std::int64_t j = 0; j < a.axis.count; ++j) BOOST_TEST_REQUIRE(r1.committed_at()[static_cast<std::size_t>(j)] == j - j % replan);
+}
+
 BOOST_AUTO_TEST_CASE(recorded_forecasts_are_what_was_issued) {
   const engine::Inputs in = Days(4, 6);
   const engine::ModelConfig m = Model();

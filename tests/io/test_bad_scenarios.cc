@@ -60,6 +60,7 @@ const BadCase kCases[] = {
     {"plants-no-site.yaml", "plants-no-site.yaml", 1, "site", "weather-driven PV needs the latitude"},
     {"plant-bad-tilt.yaml", "plant-bad-tilt.yaml", 8, "pv.plants[0].mounting.tilt", "in [0 deg, 90 deg], found \"95 deg\""},
     {"thresholds-inverted.yaml", "thresholds-inverted.yaml", 6, "dispatch.price_threshold.discharge_above", "above charge_below"},
+    {"commit-shorter-than-replan.yaml", "commit-shorter-than-replan.yaml", 6, "dispatch.rolling_horizon.commit", "at least replan_every (3600 s)"},
 };
 
 std::vector<Diagnostic> Problems(const std::string& path, std::string* rendered) {
