@@ -206,7 +206,7 @@ Internal Build(const Problem& p, bool scale) {
     }
   }
   in.Q.resize(nt, nt);
-  in.Q.setFromTriplets(tq.begin(), tq.end());
+  if (!tq.empty()) in.Q.setFromTriplets(tq.begin(), tq.end());  // (an LP: no temporary pattern)
 
   // Ruiz equilibration: rows and columns of A towards unit infinity norm, by powers of two
   // (exact: no rounding enters A), until every norm is in [1/2, 2).
