@@ -504,7 +504,7 @@ Result SolveOnce(const Problem& p, const Options& opt) {
   }
   ncomp = std::max(1.0, ncomp);
 
-  // Starting point: strictly inside the bounds, duals of unit size.
+  // Starting point: strictly inside the bounds, the bound duals at z0.
   Iterate it;
   it.x.resize(n);
   for (Eigen::Index j = 0; j < n; ++j) {
@@ -512,6 +512,9 @@ Result SolveOnce(const Problem& p, const Options& opt) {
     const bool bl = hl[static_cast<std::size_t>(j)], bu = hu[static_cast<std::size_t>(j)];
     it.x[j] = bl && bu ? 0.5 * (l + u) : bl ? l + 1.0 : bu ? u - 1.0 : 0.0;
   }
+  // The bound duals start at the mean |c_j| (clamped to [1e-2, 1]): with y = 0 the dual
+  // residual is c − z, and duals of the size of c keep it small from the first step.
+  const double z0 = std::clamp(in.c.cwiseAbs().sum() / std::max<double>(1.0, static_cast<double>(n)), 1e-2, 1.0);
   it.wl.resize(n);
   it.wu.resize(n);
   it.zl.resize(n);
@@ -520,8 +523,8 @@ Result SolveOnce(const Problem& p, const Options& opt) {
     const bool bl = hl[static_cast<std::size_t>(j)], bu = hu[static_cast<std::size_t>(j)];
     it.wl[j] = bl ? it.x[j] - in.lo[j] : 1.0;
     it.wu[j] = bu ? in.hi[j] - it.x[j] : 1.0;
-    it.zl[j] = bl ? 1.0 : 0.0;
-    it.zu[j] = bu ? 1.0 : 0.0;
+    it.zl[j] = bl ? z0 : 0.0;
+    it.zu[j] = bu ? z0 : 0.0;
   }
   it.y = Eigen::VectorXd::Zero(m);
   if (opt.warm_start && opt.warm_start->x.size() == p.num_vars()) WarmStart(p, in, *opt.warm_start, hl, hu, &it);
