@@ -40,6 +40,15 @@ struct Internal {
   };
   std::vector<Singleton> elim;            // in column order
   std::vector<char> is_elim;              // per original var
+  // Forcing rows (dropped; their columns fixed at the bounds that give the row's extreme
+  // activity): row, +1 when its least activity meets its upper bound (−1: greatest, lower),
+  // and the columns it fixed, [first, next first) into forced_var / forced_a.
+  struct Forcing {
+    int row, side, first;
+  };
+  std::vector<Forcing> forcing;
+  std::vector<int> forced_var;
+  std::vector<double> forced_a;
 };
 
 // The power of two nearest 1/√m: one Ruiz step for a row or column of infinity norm m,
@@ -69,7 +78,6 @@ Internal Build(const Problem& p, bool scale) {
   // becomes a range on the station's net power, often redundant and then dropped.)
   Eigen::VectorXd rlo = p.row_lo, rhi = p.row_hi;
   in.is_elim.assign(static_cast<std::size_t>(n), 0);
-  int ncol = 0;
   for (Eigen::Index j = 0; j < n; ++j) {
     const double w = p.x_hi[j] - p.x_lo[j];
     if (std::isfinite(w) && w <= 1e-12 * std::max(1.0, std::abs(p.x_lo[j]))) {
@@ -93,23 +101,117 @@ Internal Build(const Problem& p, bool scale) {
         continue;
       }
     }
-    in.col_of_var[static_cast<std::size_t>(j)] = ncol++;
   }
   in.slack_of_row.assign(static_cast<std::size_t>(m), -1);
   in.row_of.assign(static_cast<std::size_t>(m), 0);
+  // The range of each row's activity over the columns' bounds (fixed columns at their
+  // value; the eliminated singletons are in the row bounds already).
+  Eigen::VectorXd act_lo(m), act_hi(m);
+  auto activity_range = [&]() {
+    act_lo.setZero();
+    act_hi.setZero();
+    for (Eigen::Index j = 0; j < n; ++j) {
+      if (in.is_elim[static_cast<std::size_t>(j)]) continue;
+      const bool fixed = !std::isnan(in.fixed_value[j]);
+      const double lo = fixed ? in.fixed_value[j] : p.x_lo[j], hi = fixed ? in.fixed_value[j] : p.x_hi[j];
+      for (SparseMatrix::InnerIterator e(p.A, j); e; ++e) {
+        const double a = e.value();
+        if (a == 0.0) continue;
+        act_lo[e.row()] += a * (a > 0 ? lo : hi);
+        act_hi[e.row()] += a * (a > 0 ? hi : lo);
+      }
+    }
+  };
+  activity_range();
+  // Forcing rows: when the bounds put a row's least activity at its upper bound (or its
+  // greatest at its lower), every free column in it must sit at the bound that gives that
+  // activity. Those columns become fixed and the row is dropped; Postsolve gives it the
+  // dual that keeps their reduced costs of the right sign. (In the storage problem: no
+  // export room while PV fills the export limit holds discharge at zero.) Rows with an
+  // eliminated singleton or a Q column are left alone, and so are two rows that would
+  // hold a column at different bounds.
+  {
+    std::vector<signed char> side(static_cast<std::size_t>(m), 0);
+    int candidates = 0;
+    for (Eigen::Index i = 0; i < m; ++i) {
+      const double tol_hi = 1e-9 * (1.0 + std::abs(rhi[i])), tol_lo = 1e-9 * (1.0 + std::abs(rlo[i]));
+      if (std::isfinite(rhi[i]) && std::isfinite(act_lo[i]) && std::abs(act_lo[i] - rhi[i]) <= tol_hi) side[static_cast<std::size_t>(i)] = 1;
+      else if (std::isfinite(rlo[i]) && std::isfinite(act_hi[i]) && std::abs(act_hi[i] - rlo[i]) <= tol_lo) side[static_cast<std::size_t>(i)] = -1;
+      candidates += side[static_cast<std::size_t>(i)] != 0;
+    }
+    for (const auto& e : in.elim) side[static_cast<std::size_t>(e.row)] = 0;
+    std::vector<double> target;  // per column: the bound a forcing row holds it at (NaN: none)
+    for (bool conflict = candidates > 0; conflict;) {
+      conflict = false;
+      target.assign(static_cast<std::size_t>(n), std::nan(""));
+      for (Eigen::Index j = 0; j < n && !conflict; ++j) {
+        if (in.is_elim[static_cast<std::size_t>(j)] || !std::isnan(in.fixed_value[j])) continue;
+        for (SparseMatrix::InnerIterator e(p.A, j); e; ++e) {
+          const int sd = side[static_cast<std::size_t>(e.row())];
+          if (sd == 0 || e.value() == 0.0) continue;
+          if (in_q[static_cast<std::size_t>(j)]) {
+            side[static_cast<std::size_t>(e.row())] = 0;
+            conflict = true;
+            break;
+          }
+          const double t = (sd > 0) == (e.value() > 0) ? p.x_lo[j] : p.x_hi[j];
+          double& tj = target[static_cast<std::size_t>(j)];
+          if (!std::isnan(tj) && tj != t) {  // held at both bounds: leave both rows alone
+            for (SparseMatrix::InnerIterator f(p.A, j); f; ++f) side[static_cast<std::size_t>(f.row())] = 0;
+            conflict = true;
+            break;
+          }
+          tj = t;
+        }
+      }
+    }
+    for (Eigen::Index i = 0; i < m && candidates > 0; ++i) {
+      if (side[static_cast<std::size_t>(i)] != 0) in.forcing.push_back({static_cast<int>(i), side[static_cast<std::size_t>(i)], 0});
+    }
+    if (!in.forcing.empty()) {
+      // The columns of each forcing row, grouped by row (a pass over the columns per row
+      // would be quadratic): count, then place.
+      std::vector<int> slot(static_cast<std::size_t>(m), -1), count(in.forcing.size() + 1, 0);
+      for (std::size_t f = 0; f < in.forcing.size(); ++f) slot[static_cast<std::size_t>(in.forcing[f].row)] = static_cast<int>(f);
+      for (int pass = 0; pass < 2; ++pass) {
+        if (pass == 1) {
+          for (std::size_t f = 0; f < in.forcing.size(); ++f) {
+            in.forcing[f].first = count[f];
+            count[f + 1] += count[f];
+          }
+          in.forced_var.resize(static_cast<std::size_t>(count.back()));
+          in.forced_a.resize(static_cast<std::size_t>(count.back()));
+        }
+        std::vector<int> fill(in.forcing.size(), 0);
+        for (Eigen::Index j = 0; j < n; ++j) {
+          if (std::isnan(target[static_cast<std::size_t>(j)])) continue;
+          for (SparseMatrix::InnerIterator e(p.A, j); e; ++e) {
+            const int f = slot[static_cast<std::size_t>(e.row())];
+            if (f < 0 || e.value() == 0.0) continue;
+            if (pass == 0) {
+              ++count[static_cast<std::size_t>(f) + 1];
+            } else {
+              const auto at = static_cast<std::size_t>(in.forcing[static_cast<std::size_t>(f)].first + fill[static_cast<std::size_t>(f)]++);
+              in.forced_var[at] = static_cast<int>(j);
+              in.forced_a[at] = e.value();
+            }
+          }
+        }
+      }
+      for (Eigen::Index j = 0; j < n; ++j) {
+        if (!std::isnan(target[static_cast<std::size_t>(j)])) in.fixed_value[j] = target[static_cast<std::size_t>(j)];
+      }
+      for (const auto& f : in.forcing) in.row_of[static_cast<std::size_t>(f.row)] = -1;
+      activity_range();  // the fixed columns narrow other rows' ranges
+    }
+  }
+  int ncol = 0;
+  for (Eigen::Index j = 0; j < n; ++j) {
+    if (!in.is_elim[static_cast<std::size_t>(j)] && std::isnan(in.fixed_value[j])) in.col_of_var[static_cast<std::size_t>(j)] = ncol++;
+  }
   // Redundant inequality rows: when the variables' bounds alone keep a row's activity
   // within its bounds, the row can never bind; it is dropped like a free row (dual 0).
   // In the storage problem most export-room rows are such (the room exceeds the power).
-  Eigen::VectorXd act_lo = Eigen::VectorXd::Zero(m), act_hi = Eigen::VectorXd::Zero(m);
-  for (Eigen::Index j = 0; j < n; ++j) {
-    if (in.is_elim[static_cast<std::size_t>(j)]) continue;
-    for (SparseMatrix::InnerIterator e(p.A, j); e; ++e) {
-      const double a = e.value();
-      if (a == 0.0) continue;
-      act_lo[e.row()] += a * (a > 0 ? p.x_lo[j] : p.x_hi[j]);
-      act_hi[e.row()] += a * (a > 0 ? p.x_hi[j] : p.x_lo[j]);
-    }
-  }
   int nslack = 0;
   for (Eigen::Index i = 0; i < m; ++i) {
     const bool equality = rlo[i] == rhi[i];
@@ -117,6 +219,7 @@ Internal Build(const Problem& p, bool scale) {
     const bool lo_holds = !std::isfinite(rlo[i]) || act_lo[i] >= rlo[i] + 1e-9 * (1.0 + std::abs(rlo[i]));
     const bool hi_holds = !std::isfinite(rhi[i]) || act_hi[i] <= rhi[i] - 1e-9 * (1.0 + std::abs(rhi[i]));
     const bool redundant = !equality && lo_holds && hi_holds;
+    if (in.row_of[static_cast<std::size_t>(i)] < 0) continue;  // a forcing row
     if ((!std::isfinite(rlo[i]) && !std::isfinite(rhi[i])) || redundant) in.row_of[static_cast<std::size_t>(i)] = -1;
     else if (!equality) in.slack_of_row[static_cast<std::size_t>(i)] = ncol + nslack++;
   }
@@ -331,6 +434,26 @@ Eigen::VectorXd RowDuals(const Problem& p, const Internal& in, const Eigen::Vect
     y[i] = r < 0 ? 0.0 : yi[r] * in.row_scale[r] / in.obj_scale;
   }
   return y;
+}
+
+// Duals of the forcing rows (RowDuals leaves them 0): for each, the one closest to zero
+// that leaves every column it fixed with a reduced cost of the right sign (z ≥ 0 at a
+// lower bound, ≤ 0 at an upper): y ≤ min(0, c'_j/a_j) for a row at its upper bound,
+// y ≥ max(0, c'_j/a_j) at its lower, with c'_j = c_j − Σ a_rj y_r over the other rows.
+void ForcingRowDuals(const Problem& p, const Internal& in, Eigen::VectorXd* y) {
+  for (std::size_t f = 0; f < in.forcing.size(); ++f) {
+    const auto& row = in.forcing[f];
+    const int end = f + 1 < in.forcing.size() ? in.forcing[f + 1].first : static_cast<int>(in.forced_var.size());
+    double dual = 0.0;
+    for (int q = row.first; q < end; ++q) {
+      const int j = in.forced_var[static_cast<std::size_t>(q)];
+      double reduced = p.c[j];
+      for (SparseMatrix::InnerIterator e(p.A, j); e; ++e) reduced -= e.value() * (*y)[e.row()];
+      const double ratio = reduced / in.forced_a[static_cast<std::size_t>(q)];
+      dual = row.side > 0 ? std::min(dual, ratio) : std::max(dual, ratio);
+    }
+    (*y)[row.row] = dual;
+  }
 }
 
 struct Iterate {
@@ -789,11 +912,17 @@ Result SolveOnce(const Problem& p, const Options& opt) {
     stalls = (ap < 1e-10 && ad < 1e-10) ? stalls + 1 : 0;
     if (stalls >= 5) break;
   }
+  const bool near = pres <= opt.tolerance * params::kInaccurateFactor && dres <= opt.tolerance * params::kInaccurateFactor &&
+                    gap <= opt.tolerance * params::kInaccurateFactor;  // (false when any is NaN)
   if (status == Status::kMaxIterations) {
     if (primal_infeasible()) status = Status::kPrimalInfeasible;
     else if (dual_infeasible()) status = Status::kDualInfeasible;
-    else if (pres <= opt.tolerance * params::kInaccurateFactor && dres <= opt.tolerance * params::kInaccurateFactor &&
-             gap <= opt.tolerance * params::kInaccurateFactor) status = Status::kOptimalInaccurate;
+    else if (near) status = Status::kOptimalInaccurate;
+  } else if (status == Status::kNumericalError && near) {
+    // The factorization broke down at an iterate already within 1000 × the tolerance (the
+    // scaling D spans many decades at the end of a degenerate solve): that iterate is the
+    // answer, reported as such.
+    status = Status::kOptimalInaccurate;
   }
 
   // Back to the original variables, rows and units.
@@ -801,6 +930,7 @@ Result SolveOnce(const Problem& p, const Options& opt) {
   Solution& s = result.solution;
   s.x = Postsolve(p, in, it.x);
   s.y = RowDuals(p, in, it.y);
+  ForcingRowDuals(p, in, &s.y);
   // Reduced costs z = c + Qx − Aᵀy for every variable (fixed ones included).
   s.z = p.c - p.A.transpose() * s.y;
   if (p.Q.nonZeros() > 0) s.z += p.Q * s.x;
@@ -817,6 +947,7 @@ Result SolveOnce(const Problem& p, const Options& opt) {
     }
     w.z = w.z_lo - w.z_hi;
     w.y = RowDuals(p, in, warm_point.y);
+    ForcingRowDuals(p, in, &w.y);
   }
   result.status = status;
   result.info.iterations = iter;

@@ -33,7 +33,7 @@ struct Problem {
 
 enum class Status {
   kOptimal,             //!< all criteria met at the tolerance
-  kOptimalInaccurate,   //!< met at 1000 × the tolerance when the iterations stalled
+  kOptimalInaccurate,   //!< met at 1000 × the tolerance when the iterations stalled or the factorization broke down
   kPrimalInfeasible,    //!< a Farkas certificate (dual ray) was found
   kDualInfeasible,      //!< a primal ray was found: the objective is unbounded below
   kMaxIterations,
