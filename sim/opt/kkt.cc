@@ -76,19 +76,28 @@ class AugmentedKkt final : public KktSolver {
 // compiled range of the twisted version below). Slot (j, i) = band[j·(k+1) + i] holds
 // M(j + i, j) below the diagonal and D(j) at i = 0; afterwards L(j + i, j) and D(j). The
 // storage has k padding columns after the last, so every loop has the length k.
+// One right-looking pivot: column j (at cj) updates the `k` columns after it and becomes
+// L(j + i, j) and D(j). K > 0: k = K at compile time (the loops unroll). False on a zero
+// or non-finite pivot.
+template <int K>
+inline bool Pivot(double* cj, std::int64_t w, int k_run) {
+  const int k = K > 0 ? K : k_run;
+  const double dj = cj[0];
+  if (!(std::abs(dj) > 1e-300) || !std::isfinite(dj)) return false;
+  const double inv = 1.0 / dj;
+  for (int i = 1; i <= k; ++i) {
+    const double f = cj[i] * inv;
+    double* ci = cj + i * w;
+    for (int t = 0; t + i <= k; ++t) ci[t] -= f * cj[i + t];
+  }
+  for (int i = 1; i <= k; ++i) cj[i] *= inv;
+  return true;
+}
+
 bool FactorBand(double* band, Eigen::Index m, int k) {
   const std::int64_t w = k + 1;
   for (Eigen::Index j = 0; j < m; ++j) {
-    double* cj = band + j * w;
-    const double dj = cj[0];
-    if (!(std::abs(dj) > 1e-300) || !std::isfinite(dj)) return false;
-    const double inv = 1.0 / dj;
-    for (int i = 1; i <= k; ++i) {
-      const double f = cj[i] * inv;
-      double* ci = cj + i * w;
-      for (int t = 0; t + i <= k; ++t) ci[t] -= f * cj[i + t];
-    }
-    for (int i = 1; i <= k; ++i) cj[i] *= inv;
+    if (!Pivot<0>(band + j * w, w, k)) return false;
   }
   return true;
 }
@@ -134,23 +143,12 @@ bool TwistedFactorBand(double* band, Eigen::Index m, int) {
   constexpr std::int64_t w = K + 1;
   const Twist tw = TwistOf<K>(m);
   const Eigen::Index nb = m - tw.mid_end;
-  auto bad = [](double d) { return !(std::abs(d) > 1e-300) || !std::isfinite(d); };
   for (Eigen::Index t = 0; t < std::max(tw.s, nb); ++t) {
-    if (t < tw.s) {  // top pivot j = t: rows j+1..j+K below it
-      double* cj = band + t * w;
-      if (bad(cj[0])) return false;
-      const double inv = 1.0 / cj[0];
-      for (int i = 1; i <= K; ++i) {
-        const double f = cj[i] * inv;
-        double* ci = cj + i * w;
-        for (int q = 0; q + i <= K; ++q) ci[q] -= f * cj[i + q];
-      }
-      for (int i = 1; i <= K; ++i) cj[i] *= inv;
-    }
+    if (t < tw.s && !Pivot<K>(band + t * w, w, K)) return false;  // top pivot t: rows t+1..t+K below it
     if (t < nb) {  // bottom pivot p = m−1−t: rows p−1..p−K above it
       const Eigen::Index p = m - 1 - t;
       const double dp = band[p * w];
-      if (bad(dp)) return false;
+      if (!(std::abs(dp) > 1e-300) || !std::isfinite(dp)) return false;
       const double inv = 1.0 / dp;
       double u[K];
       for (int i = 1; i <= K; ++i) u[i - 1] = band[(p - i) * w + i];  // M(p, p − i)
@@ -162,16 +160,7 @@ bool TwistedFactorBand(double* band, Eigen::Index m, int) {
     }
   }
   for (Eigen::Index j = tw.s; j < tw.mid_end; ++j) {  // the middle: its own rows only
-    double* cj = band + j * w;
-    if (bad(cj[0])) return false;
-    const double inv = 1.0 / cj[0];
-    const int lim = static_cast<int>(tw.mid_end - 1 - j);
-    for (int i = 1; i <= lim; ++i) {
-      const double f = cj[i] * inv;
-      double* ci = cj + i * w;
-      for (int q = 0; q + i <= lim; ++q) ci[q] -= f * cj[i + q];
-    }
-    for (int i = 1; i <= lim; ++i) cj[i] *= inv;
+    if (!Pivot<0>(band + j * w, w, static_cast<int>(tw.mid_end - 1 - j))) return false;
   }
   return true;
 }

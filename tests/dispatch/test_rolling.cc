@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <memory>
+#include <utility>
 #include <limits>
 
 #include "sim/core/rng.h"
@@ -47,6 +48,18 @@ engine::ModelConfig Model() {
                       storage::PhaseConfig{"b", 50, 100, std::numeric_limits<std::int64_t>::min(), 0.5}};
   m.station.self_discharge_per_day = 0.0005;
   return m;
+}
+
+// Six days of inputs, twice: the same until step k0, then prices ×1.7 and PV ×0.3 in the
+// second (for causality checks: with persistence forecasts no decision before k0 sees it).
+std::pair<engine::Inputs, engine::Inputs> PartingAt(std::int64_t k0) {
+  engine::Inputs a = Days(6, 5);
+  engine::Inputs b = a;
+  for (std::int64_t i = k0; i < b.axis.count; ++i) {
+    b.price_yuan_per_mwh[i] *= 1.7;
+    b.pv_mw[i] *= 0.3;
+  }
+  return {a, b};
 }
 
 double NetEnergyRevenue(const engine::RunResult& r, const engine::ModelConfig& m) {
@@ -181,13 +194,8 @@ BOOST_AUTO_TEST_CASE(two_day_horizon_close_to_the_optimum) {
 }
 
 BOOST_AUTO_TEST_CASE(setpoints_do_not_depend_on_the_future_with_persistence) {
-  engine::Inputs a = Days(6, 5);
-  engine::Inputs b = a;
   const std::int64_t k0 = 3 * 96 + 20;
-  for (std::int64_t i = k0; i < b.axis.count; ++i) {
-    b.price_yuan_per_mwh[i] *= 1.7;
-    b.pv_mw[i] *= 0.3;
-  }
+  const auto [a, b] = PartingAt(k0);
   const engine::ModelConfig m = Model();
   RollingHorizonConfig rc;
   rc.pv.kind = rc.load.kind = rc.price.kind = ForecastKind::kPersistenceDay;
@@ -205,13 +213,8 @@ BOOST_AUTO_TEST_CASE(commit_binds_setpoints_ahead_of_the_decision) {
   // 2-3 h before them: changing the actual inputs from step k0 on (seen only from k0, with
   // persistence forecasts) cannot change any setpoint before k0 + 3 h, where without the
   // commitment it could change from k0 on.
-  engine::Inputs a = Days(6, 5);
-  engine::Inputs b = a;
   const std::int64_t k0 = 3 * 96 + 20;  // a replan time (every 4 steps)
-  for (std::int64_t i = k0; i < b.axis.count; ++i) {
-    b.price_yuan_per_mwh[i] *= 1.7;
-    b.pv_mw[i] *= 0.3;
-  }
+  const auto [a, b] = PartingAt(k0);
   const engine::ModelConfig m = Model();
   RollingHorizonConfig rc;
   rc.pv.kind = rc.load.kind = rc.price.kind = ForecastKind::kPersistenceDay;
