@@ -402,6 +402,7 @@ void RollingHorizonStrategy::Replan(const Observation& obs) {
   // Warm start from the previous window's iterate at a 1e-2 gap (interior and centred),
   // shifted by the steps since then.
   opt::Options options = options_;
+  options.tolerance = cfg_.tolerance;
   options.record_warm_point = true;
   opt::Solution warm;
   if (have_last_) {

@@ -121,6 +121,8 @@ struct RollingHorizonConfig {
   //! commits its own up to t + commit. 0 or anything below replan_s: replan_s (each plan
   //! executed until the next replan); at most horizon_s.
   std::int64_t commit_s = 0;
+  //! Relative tolerance of each window's solve (opt::Options::tolerance).
+  double tolerance = 1e-8;
   //! End-of-horizon treatment: a terminal SOC (optimal.terminal_soc), a fixed value of
   //! stored energy (optimal.terminal_value_yuan_per_mwh), or, when neither is set, the
   //! value derived from forecast prices: η_d × the mean forecast price over the horizon.

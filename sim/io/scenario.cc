@@ -323,6 +323,7 @@ void ReadDispatch(const MapReader& dr, Scenario* sc, Diagnostics* d, SourceSet& 
     rh.horizon_s = static_cast<std::int64_t>(r.Quantity("horizon").value_or(48 * 3600.0));
     rh.replan_s = static_cast<std::int64_t>(r.Quantity("replan_every").value_or(3600.0));
     rh.commit_s = static_cast<std::int64_t>(r.Quantity("commit").value_or(static_cast<double>(rh.replan_s)));
+    rh.tolerance = r.Quantity("tolerance").value_or(1e-8);
     if (r.Has("commit") && rh.commit_s < rh.replan_s) {
       r.Error("commit", fmt::format("expected at least replan_every ({} s): each plan runs until the next replan, found {} s", rh.replan_s, rh.commit_s));
     } else if (r.Has("commit") && rh.commit_s > rh.horizon_s) {
