@@ -110,8 +110,9 @@ class OptimalStrategy final : public Strategy {
 };
 
 //! Rolling-horizon dispatch: at every replan it forecasts PV, load and price over the
-//! horizon (limits taken as known), solves the same LP as `optimal` from the exact state,
-//! and follows the plan until the next replan.
+//! horizon (limits taken as known), solves the same LP as `optimal` from the exact state
+//! (or, with a commitment longer than the replan interval, from the state the committed
+//! setpoints lead to), and commits the plan's setpoints up to `commit` after the decision.
 struct RollingHorizonConfig {
   OptimalConfig optimal;             //!< costs and caps of each window's problem
   std::int64_t horizon_s = 48 * 3600;
@@ -121,7 +122,8 @@ struct RollingHorizonConfig {
   //! commits its own up to t + commit. 0 or anything below replan_s: replan_s (each plan
   //! executed until the next replan); at most horizon_s.
   std::int64_t commit_s = 0;
-  //! Relative tolerance of each window's solve (opt::Options::tolerance).
+  //! Relative tolerance of each window's solve (opt::Options::tolerance; it takes
+  //! precedence over the options given to the strategy).
   double tolerance = 1e-8;
   //! End-of-horizon treatment: a terminal SOC (optimal.terminal_soc), a fixed value of
   //! stored energy (optimal.terminal_value_yuan_per_mwh), or, when neither is set, the
