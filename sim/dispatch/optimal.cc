@@ -20,16 +20,16 @@ constexpr double kThroughputTieBreak = 1e-3;
 
 namespace {
 
-// The build behind both entry points. With `keep_build_state`, the entries and their places in A stay
-// in `out` for the next rebuild; without, they are freed (a one-off build: the year's
-// entries alone are ~13 MB).
+// The build behind both entry points. With `keep_build_state`, the entries and their
+// places in A stay in `out` for the next rebuild; without, they are freed (a one-off
+// build: the year's entries alone are ~13 MB).
 void Build(const storage::StationConfig& st, const grid::GridConfig& grid, const InputView& in, const OptimalConfig& cfg,
            std::int64_t first, std::int64_t count, const std::vector<double>& initial_mwh, DispatchProblem* out,
            bool with_names, bool keep_build_state) {
   const double inf = std::numeric_limits<double>::infinity();
   const TimeAxis& axis = *in.axis;
   const double dt = axis.dt_h();
-  const double keep = std::pow(1.0 - st.self_discharge_per_day, axis.step_s / 86400.0);
+  const double keep = st.RetentionPerStep(axis.step_s);
   const std::size_t np = st.phases.size();
   DispatchProblem& dp = *out;
   dp.first_step = first;
@@ -352,7 +352,7 @@ std::vector<double> RollingHorizonStrategy::ProjectState(const std::vector<doubl
   // held inside the SOC window; a phase commissioned on the way starts at soc.initial.
   const TimeAxis& axis = *actual_.axis;
   const double dt = axis.dt_h();
-  const double keep = std::pow(1.0 - station_.self_discharge_per_day, axis.step_s / 86400.0);
+  const double keep = station_.RetentionPerStep(axis.step_s);
   const std::size_t np = station_.phases.size();
   std::vector<double> e = stored_mwh;
   e.resize(np, std::nan(""));

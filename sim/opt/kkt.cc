@@ -72,18 +72,17 @@ class AugmentedKkt final : public KktSolver {
   Eigen::SimplicialLDLT<SparseMatrix, Eigen::Lower, Eigen::AMDOrdering<int>> ldlt_;
 };
 
-// Band LDLᵀ, right-looking, in place, for a half-bandwidth k known at run time (beyond the
-// compiled range of the twisted version below). Slot (j, i) = band[j·(k+1) + i] holds
-// M(j + i, j) below the diagonal and D(j) at i = 0; afterwards L(j + i, j) and D(j). The
-// storage has k padding columns after the last, so every loop has the length k.
+// A pivot that cannot be divided by: zero (to 1e-300) or not finite.
+inline bool BadPivot(double d) { return !(std::abs(d) > 1e-300) || !std::isfinite(d); }
+
 // One right-looking pivot: column j (at cj) updates the `k` columns after it and becomes
-// L(j + i, j) and D(j). K > 0: k = K at compile time (the loops unroll). False on a zero
-// or non-finite pivot.
+// L(j + i, j) and D(j). K > 0: k = K at compile time (the loops unroll). False on a bad
+// pivot.
 template <int K>
 inline bool Pivot(double* cj, std::int64_t w, int k_run) {
   const int k = K > 0 ? K : k_run;
   const double dj = cj[0];
-  if (!(std::abs(dj) > 1e-300) || !std::isfinite(dj)) return false;
+  if (BadPivot(dj)) return false;
   const double inv = 1.0 / dj;
   for (int i = 1; i <= k; ++i) {
     const double f = cj[i] * inv;
@@ -94,6 +93,10 @@ inline bool Pivot(double* cj, std::int64_t w, int k_run) {
   return true;
 }
 
+// Band LDLᵀ, right-looking, in place, for a half-bandwidth k known at run time (beyond the
+// compiled range of the twisted version below). Slot (j, i) = band[j·(k+1) + i] holds
+// M(j + i, j) below the diagonal and D(j) at i = 0; afterwards L(j + i, j) and D(j). The
+// storage has k padding columns after the last, so every loop has the length k.
 bool FactorBand(double* band, Eigen::Index m, int k) {
   const std::int64_t w = k + 1;
   for (Eigen::Index j = 0; j < m; ++j) {
@@ -124,9 +127,10 @@ void SolveBand(const double* band, Eigen::Index m, int k, double* v) {
 // The factorization for a compile-time half-bandwidth K (1-8, the loops unroll), in a
 // twisted order: the first s pivots from the top (as FactorBand), the last ones from the
 // bottom upwards, and the K rows in between last. Each end is one chain of dependent
-// divisions and updates; run side by side in one loop the two chains overlap (measured: the
-// rolling-horizon year ~5 % faster than one chain from the top). The order is a symmetric permutation of the elimination,
-// so M stays exactly what it was and LDLᵀ of a positive definite M stays stable.
+// divisions and updates; run side by side in one loop the two chains overlap (measured:
+// the rolling-horizon year ~5 % faster than one chain from the top). The order is a
+// symmetric permutation of the elimination, so M stays exactly what it was and LDLᵀ of a
+// positive definite M stays stable.
 // Storage as in FactorBand: slot (c, d) = band[c·(K+1) + d] holds M(c + d, c). A bottom
 // pivot p leaves U(p − i, p) = M(p, p − i)/D(p) in slot (p − i, i).
 struct Twist {
@@ -148,7 +152,7 @@ bool TwistedFactorBand(double* band, Eigen::Index m, int) {
     if (t < nb) {  // bottom pivot p = m−1−t: rows p−1..p−K above it
       const Eigen::Index p = m - 1 - t;
       const double dp = band[p * w];
-      if (!(std::abs(dp) > 1e-300) || !std::isfinite(dp)) return false;
+      if (BadPivot(dp)) return false;
       const double inv = 1.0 / dp;
       double u[K];
       for (int i = 1; i <= K; ++i) u[i - 1] = band[(p - i) * w + i];  // M(p, p − i)

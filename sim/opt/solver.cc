@@ -125,7 +125,7 @@ Internal Build(const Problem& p, bool scale) {
   activity_range();
   // Forcing rows: when the bounds put a row's least activity at its upper bound (or its
   // greatest at its lower), every free column in it must sit at the bound that gives that
-  // activity. Those columns become fixed and the row is dropped; Postsolve gives it the
+  // activity. Those columns become fixed and the row is dropped; RowDuals gives it the
   // dual that keeps their reduced costs of the right sign. (In the storage problem: no
   // export room while PV fills the export limit holds discharge at zero.) Rows with an
   // eliminated singleton or a Q column are left alone, and so are two rows that would
@@ -169,35 +169,31 @@ Internal Build(const Problem& p, bool scale) {
       if (side[static_cast<std::size_t>(i)] != 0) in.forcing.push_back({static_cast<int>(i), side[static_cast<std::size_t>(i)], 0});
     }
     if (!in.forcing.empty()) {
-      // The columns of each forcing row, grouped by row (a pass over the columns per row
-      // would be quadratic): count, then place.
-      std::vector<int> slot(static_cast<std::size_t>(m), -1), count(in.forcing.size() + 1, 0);
+      // The columns each forcing row holds, grouped by row (a counting sort: one pass over
+      // the columns to count, one to place).
+      std::vector<int> slot(static_cast<std::size_t>(m), -1), next(in.forcing.size() + 1, 0);
       for (std::size_t f = 0; f < in.forcing.size(); ++f) slot[static_cast<std::size_t>(in.forcing[f].row)] = static_cast<int>(f);
-      for (int pass = 0; pass < 2; ++pass) {
-        if (pass == 1) {
-          for (std::size_t f = 0; f < in.forcing.size(); ++f) {
-            in.forcing[f].first = count[f];
-            count[f + 1] += count[f];
-          }
-          in.forced_var.resize(static_cast<std::size_t>(count.back()));
-          in.forced_a.resize(static_cast<std::size_t>(count.back()));
-        }
-        std::vector<int> fill(in.forcing.size(), 0);
+      auto for_each_held = [&](auto&& visit) {
         for (Eigen::Index j = 0; j < n; ++j) {
           if (std::isnan(target[static_cast<std::size_t>(j)])) continue;
           for (SparseMatrix::InnerIterator e(p.A, j); e; ++e) {
             const int f = slot[static_cast<std::size_t>(e.row())];
-            if (f < 0 || e.value() == 0.0) continue;
-            if (pass == 0) {
-              ++count[static_cast<std::size_t>(f) + 1];
-            } else {
-              const auto at = static_cast<std::size_t>(in.forcing[static_cast<std::size_t>(f)].first + fill[static_cast<std::size_t>(f)]++);
-              in.forced_var[at] = static_cast<int>(j);
-              in.forced_a[at] = e.value();
-            }
+            if (f >= 0 && e.value() != 0.0) visit(static_cast<std::size_t>(f), static_cast<int>(j), e.value());
           }
         }
+      };
+      for_each_held([&](std::size_t f, int, double) { ++next[f + 1]; });
+      for (std::size_t f = 0; f < in.forcing.size(); ++f) {
+        next[f + 1] += next[f];
+        in.forcing[f].first = next[f];
       }
+      in.forced_var.resize(static_cast<std::size_t>(next.back()));
+      in.forced_a.resize(static_cast<std::size_t>(next.back()));
+      for_each_held([&](std::size_t f, int j, double a) {
+        const auto at = static_cast<std::size_t>(next[f]++);
+        in.forced_var[at] = j;
+        in.forced_a[at] = a;
+      });
       for (Eigen::Index j = 0; j < n; ++j) {
         if (!std::isnan(target[static_cast<std::size_t>(j)])) in.fixed_value[j] = target[static_cast<std::size_t>(j)];
       }
@@ -214,12 +210,12 @@ Internal Build(const Problem& p, bool scale) {
   // In the storage problem most export-room rows are such (the room exceeds the power).
   int nslack = 0;
   for (Eigen::Index i = 0; i < m; ++i) {
+    if (in.row_of[static_cast<std::size_t>(i)] < 0) continue;  // a forcing row
     const bool equality = rlo[i] == rhi[i];
     // (a margin of 1e-9 relative: the bounds must hold the row strictly inside)
     const bool lo_holds = !std::isfinite(rlo[i]) || act_lo[i] >= rlo[i] + 1e-9 * (1.0 + std::abs(rlo[i]));
     const bool hi_holds = !std::isfinite(rhi[i]) || act_hi[i] <= rhi[i] - 1e-9 * (1.0 + std::abs(rhi[i]));
     const bool redundant = !equality && lo_holds && hi_holds;
-    if (in.row_of[static_cast<std::size_t>(i)] < 0) continue;  // a forcing row
     if ((!std::isfinite(rlo[i]) && !std::isfinite(rhi[i])) || redundant) in.row_of[static_cast<std::size_t>(i)] = -1;
     else if (!equality) in.slack_of_row[static_cast<std::size_t>(i)] = ncol + nslack++;
   }
@@ -426,21 +422,17 @@ Eigen::VectorXd Postsolve(const Problem& p, const Internal& in, const Eigen::Vec
   return x;
 }
 
-// Row duals in the original rows and units (0 for dropped rows).
+// Row duals in the original rows and units: the kept rows' from the iterate, 0 for the free
+// and redundant ones, and for each forcing row the one closest to zero that leaves every
+// column it fixed with a reduced cost of the right sign (z ≥ 0 at a lower bound, ≤ 0 at an
+// upper): y ≤ min(0, c'_j/a_j) for a row at its upper bound, y ≥ max(0, c'_j/a_j) at its
+// lower, with c'_j = c_j − Σ a_rj y_r over the other rows.
 Eigen::VectorXd RowDuals(const Problem& p, const Internal& in, const Eigen::VectorXd& yi) {
   Eigen::VectorXd y(p.num_rows());
   for (Eigen::Index i = 0; i < y.size(); ++i) {
     const int r = in.row_of[static_cast<std::size_t>(i)];
     y[i] = r < 0 ? 0.0 : yi[r] * in.row_scale[r] / in.obj_scale;
   }
-  return y;
-}
-
-// Duals of the forcing rows (RowDuals leaves them 0): for each, the one closest to zero
-// that leaves every column it fixed with a reduced cost of the right sign (z ≥ 0 at a
-// lower bound, ≤ 0 at an upper): y ≤ min(0, c'_j/a_j) for a row at its upper bound,
-// y ≥ max(0, c'_j/a_j) at its lower, with c'_j = c_j − Σ a_rj y_r over the other rows.
-void ForcingRowDuals(const Problem& p, const Internal& in, Eigen::VectorXd* y) {
   for (std::size_t f = 0; f < in.forcing.size(); ++f) {
     const auto& row = in.forcing[f];
     const int end = f + 1 < in.forcing.size() ? in.forcing[f + 1].first : static_cast<int>(in.forced_var.size());
@@ -448,12 +440,13 @@ void ForcingRowDuals(const Problem& p, const Internal& in, Eigen::VectorXd* y) {
     for (int q = row.first; q < end; ++q) {
       const int j = in.forced_var[static_cast<std::size_t>(q)];
       double reduced = p.c[j];
-      for (SparseMatrix::InnerIterator e(p.A, j); e; ++e) reduced -= e.value() * (*y)[e.row()];
+      for (SparseMatrix::InnerIterator e(p.A, j); e; ++e) reduced -= e.value() * y[e.row()];
       const double ratio = reduced / in.forced_a[static_cast<std::size_t>(q)];
       dual = row.side > 0 ? std::min(dual, ratio) : std::max(dual, ratio);
     }
-    (*y)[row.row] = dual;
+    y[row.row] = dual;
   }
+  return y;
 }
 
 struct Iterate {
@@ -930,7 +923,6 @@ Result SolveOnce(const Problem& p, const Options& opt) {
   Solution& s = result.solution;
   s.x = Postsolve(p, in, it.x);
   s.y = RowDuals(p, in, it.y);
-  ForcingRowDuals(p, in, &s.y);
   // Reduced costs z = c + Qx − Aᵀy for every variable (fixed ones included).
   s.z = p.c - p.A.transpose() * s.y;
   if (p.Q.nonZeros() > 0) s.z += p.Q * s.x;
@@ -947,7 +939,6 @@ Result SolveOnce(const Problem& p, const Options& opt) {
     }
     w.z = w.z_lo - w.z_hi;
     w.y = RowDuals(p, in, warm_point.y);
-    ForcingRowDuals(p, in, &w.y);
   }
   result.status = status;
   result.info.iterations = iter;

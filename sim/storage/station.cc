@@ -68,9 +68,13 @@ bool StationConfig::HasOutages() const {
   return false;
 }
 
+double StationConfig::RetentionPerStep(std::int64_t step_s) const {
+  return std::pow(1.0 - self_discharge_per_day, static_cast<double>(step_s) / 86400.0);
+}
+
 Station::Station(const StationConfig& config, const TimeAxis& axis)
     : config_(config), axis_(axis), phases_(config.phases.size()), dt_h_(axis.dt_h()) {
-  keep_factor_ = std::pow(1.0 - config_.self_discharge_per_day, axis.step_s / 86400.0);
+  keep_factor_ = config_.RetentionPerStep(axis.step_s);
   detailed_ = config_.conversion.detailed;
   aux_driven_ = config_.aux.temperature_driven();
   ramp_step_mw_ = config_.ramp_mw_per_min * axis.step_s / 60.0;

@@ -51,6 +51,8 @@ struct StationConfig {
 
   //! Whether any phase can be out of service (planned or forced outages).
   bool HasOutages() const;
+  //! Fraction of stored energy kept over one step of `step_s` seconds: (1 − σ_day)^(dt/1 d).
+  double RetentionPerStep(std::int64_t step_s) const;
   //! All problems at once, each as "key: expected ..., found ..." (empty = valid).
   std::vector<std::string> Validate() const;
 };
