@@ -338,7 +338,7 @@ void RollingHorizonStrategy::Prepare(const InputView& inputs) {
   committed_mw_.assign(n, 0.0);
   committed_phase_mw_.assign(n * station_.phases.size(), 0.0);
   committed_at_.assign(n, -1);
-  window_start_ = 0;
+  last_start_ = 0;
   next_replan_ = 0;
   committed_end_ = 0;
   have_last_ = false;
@@ -406,7 +406,7 @@ void RollingHorizonStrategy::Replan(const Observation& obs) {
   options.record_warm_point = true;
   opt::Solution warm;
   if (have_last_) {
-    warm = ShiftSolution(last_problem_, last_solution_, dp, start - window_start_);
+    warm = ShiftSolution(last_problem_, last_solution_, dp, start - last_start_);
     options.warm_start = &warm;
   }
   const opt::Result r = opt::Solve(dp.problem, options);
@@ -436,9 +436,9 @@ void RollingHorizonStrategy::Replan(const Observation& obs) {
     used_price_[js] = price_fc_[static_cast<std::size_t>(lead + t)];
   }
   committed_end_ = end;
-  window_start_ = start;
-  if (usable) {
+  if (usable) {  // (a window not solved leaves the warm start to the last one that was)
     last_solution_ = r.warm_point.x.size() > 0 ? r.warm_point : r.solution;
+    last_start_ = start;
     std::swap(last_problem_, next_problem_);  // the next window's warm start reads its layout
     have_last_ = true;
   }

@@ -160,7 +160,8 @@ class RollingHorizonStrategy final : public Strategy {
   RollingHorizonConfig cfg_;
   opt::Options options_;
   InputView actual_;
-  std::int64_t window_start_ = 0, next_replan_ = 0, committed_end_ = 0;
+  std::int64_t last_start_ = 0;  //!< first step of last_problem_ (the warm start's shift counts from it)
+  std::int64_t next_replan_ = 0, committed_end_ = 0;
   std::vector<double> committed_mw_, committed_phase_mw_;  //!< per step (× phases): the setpoints committed so far
   std::vector<std::int64_t> committed_at_;
   std::vector<double> pv_fc_, load_fc_, price_fc_;
