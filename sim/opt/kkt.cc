@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <vector>
 
 #include <Eigen/SparseCholesky>
@@ -72,8 +73,22 @@ class AugmentedKkt final : public KktSolver {
   Eigen::SimplicialLDLT<SparseMatrix, Eigen::Lower, Eigen::AMDOrdering<int>> ldlt_;
 };
 
-// A pivot that cannot be divided by: zero (to 1e-300) or not finite.
-inline bool BadPivot(double d) { return !(std::abs(d) > 1e-300) || !std::isfinite(d); }
+// In exact arithmetic every pivot of M + δI is at least δ. A pivot at or below
+// kDependentPivot = δ/2 is what cancellation left of δ: its row depends on the rows
+// eliminated before it. (At the end of a solve with an export limit, the export-room and
+// node rows can be identical over the columns not at a bound, and the regularization is
+// lost in rounding against diagonals of 1e10: the pivot comes out exactly 0.) The pivot is
+// replaced by a huge value, which decouples the row: its L entries and its dy become 0.
+// This is Cholesky-infinity, as in Zhang's LIPSOL and Wright, SIAM J. Optim. 9 (1999).
+// False only for a pivot that is not a number, or infinite: the matrix itself is broken.
+inline constexpr double kDependentPivot = 0.5 * params::kDualReg;
+inline constexpr double kHugePivot = 1e128;
+inline bool SafePivot(double* d) {
+  if (*d > kDependentPivot && *d < std::numeric_limits<double>::infinity()) return true;
+  if (!std::isfinite(*d)) return false;
+  *d = kHugePivot;
+  return true;
+}
 
 // One right-looking pivot: column j (at cj) updates the `k` columns after it and becomes
 // L(j + i, j) and D(j). K > 0: k = K at compile time (the loops unroll). False on a bad
@@ -81,9 +96,8 @@ inline bool BadPivot(double d) { return !(std::abs(d) > 1e-300) || !std::isfinit
 template <int K>
 inline bool Pivot(double* cj, std::int64_t w, int k_run) {
   const int k = K > 0 ? K : k_run;
-  const double dj = cj[0];
-  if (BadPivot(dj)) return false;
-  const double inv = 1.0 / dj;
+  if (!SafePivot(cj)) return false;
+  const double inv = 1.0 / cj[0];
   for (int i = 1; i <= k; ++i) {
     const double f = cj[i] * inv;
     double* ci = cj + i * w;
@@ -151,9 +165,8 @@ bool TwistedFactorBand(double* band, Eigen::Index m, int) {
     if (t < tw.s && !Pivot<K>(band + t * w, w, K)) return false;  // top pivot t: rows t+1..t+K below it
     if (t < nb) {  // bottom pivot p = m−1−t: rows p−1..p−K above it
       const Eigen::Index p = m - 1 - t;
-      const double dp = band[p * w];
-      if (BadPivot(dp)) return false;
-      const double inv = 1.0 / dp;
+      if (!SafePivot(band + p * w)) return false;
+      const double inv = 1.0 / band[p * w];
       double u[K];
       for (int i = 1; i <= K; ++i) u[i - 1] = band[(p - i) * w + i];  // M(p, p − i)
       for (int i = 1; i <= K; ++i) {

@@ -559,6 +559,48 @@ BOOST_AUTO_TEST_CASE(band_path_solves_the_kkt_equations_at_every_size) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(band_path_decouples_a_dependent_row) {
+  // Rows 0-2 have only two columns not at a bound between them (H⁻¹ = 5e9 and 1; every
+  // other column is at a bound, H⁻¹ ~ 1e-10), so one of the three rows depends on the other
+  // two. The δ of M = A H⁻¹ Aᵀ + δI is lost in rounding against 5e9, and one pivot comes out
+  // exactly 0. In exact arithmetic every pivot of M + δI is at least δ, so the row is
+  // decoupled (its dy is 0) rather than ending the factorization, and consistent equations
+  // still hold. A pivot that is not a number still fails.
+  for (const int k_rows : {3, 4, 12}) {
+    const int m = k_rows, n = m + 2;
+    std::vector<Eigen::Triplet<double>> t;
+    for (int i = 0; i < m; ++i) t.emplace_back(i, i, 1.0 + 0.1 * i);
+    t.emplace_back(1, m, 1.0);  // the column with H⁻¹ = 5e9
+    t.emplace_back(2, m, 1.0);
+    t.emplace_back(0, m + 1, 0.5);  // the column with H⁻¹ = 1
+    t.emplace_back(1, m + 1, -0.25);
+    SparseMatrix a(m, n);
+    a.setFromTriplets(t.begin(), t.end());
+    Eigen::VectorXd d = Eigen::VectorXd::Constant(n, 1e10);  // columns at a bound
+    d[m] = 1e-10;
+    d[m + 1] = 1.0;
+    Eigen::VectorXd rx = Eigen::VectorXd::Zero(n), ry = Eigen::VectorXd::Zero(m);
+    ry[0] = 1.0;  // consistent: A times (2, 2) in the two free columns
+    ry[1] = 1.5;
+    ry[2] = 2.0;
+    const SparseMatrix no_q;
+    auto kkt = MakeKktSolver(LinearSolver::kBanded, a, no_q, NormalBandwidth(a));
+    BOOST_TEST_REQUIRE(kkt->Factorize(d), "rows " << m);
+    Eigen::VectorXd dx, dy;
+    kkt->Solve(rx, ry, &dx, &dy);
+    BOOST_TEST_REQUIRE(dx.allFinite());
+    BOOST_TEST_REQUIRE(dy.allFinite());
+    const Eigen::VectorXd h = d.array() + params::kPrimalReg;
+    const Eigen::VectorXd r1 = h.cwiseProduct(dx) - a.transpose() * dy - rx;
+    BOOST_TEST(r1.cwiseAbs().maxCoeff() <= 1e-9 * (1.0 + (a.transpose() * dy).cwiseAbs().maxCoeff()));
+    const Eigen::VectorXd ax = a * dx;
+    for (int i = 0; i < 3; ++i) BOOST_TEST(std::abs(ax[i] - ry[i]) <= 1e-6, "row " << i << ": " << ax[i] << " vs " << ry[i]);
+    Eigen::VectorXd bad = d;
+    bad[m + 1] = std::nan("");
+    BOOST_TEST(!kkt->Factorize(bad));
+  }
+}
+
 BOOST_AUTO_TEST_CASE(invalid_input_rejected) {
   Problem p = Make(1, 2, {{0, 0, 1}, {0, 1, 1}});
   p.c << 1, 1;
