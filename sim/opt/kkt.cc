@@ -34,14 +34,14 @@ class AugmentedKkt final : public KktSolver {
     K_.resize(n_ + m_, n_ + m_);
     K_.setFromTriplets(t.begin(), t.end());
     K_.makeCompressed();
-    diag_index_.resize(static_cast<std::size_t>(n_));
+    diag_index_.resize(static_cast<std::size_t>(n_ + m_));
     q_diag_ = Eigen::VectorXd::Zero(n_);
     for (Eigen::Index j = 0; j < Q.outerSize(); ++j) {
       for (SparseMatrix::InnerIterator it(Q, j); it; ++it) {
         if (it.row() == it.col()) q_diag_[j] += it.value();
       }
     }
-    for (Eigen::Index j = 0; j < n_; ++j) {
+    for (Eigen::Index j = 0; j < n_ + m_; ++j) {
       const int* begin = K_.innerIndexPtr() + K_.outerIndexPtr()[j];
       const int* end = K_.innerIndexPtr() + K_.outerIndexPtr()[j + 1];
       diag_index_[static_cast<std::size_t>(j)] = static_cast<int>(std::lower_bound(begin, end, static_cast<int>(j)) - K_.innerIndexPtr());
@@ -49,11 +49,21 @@ class AugmentedKkt final : public KktSolver {
     ldlt_.analyzePattern(K_);
   }
 
+  // In exact arithmetic the quasidefinite K has pivots ≤ −ρ and ≥ δ; near the optimum the
+  // regularization can be lost in rounding against D spanning twenty decades, and a pivot
+  // comes out exactly 0 (Eigen's LDLᵀ then stops). The factorization is then tried again
+  // with ρ and δ raised 100-fold at a time (dynamic regularization): the step solves a
+  // slightly more regularized system, and the next iteration's residuals correct it.
   bool Factorize(const Eigen::VectorXd& d) override {
     double* v = K_.valuePtr();
-    for (Eigen::Index j = 0; j < n_; ++j) v[diag_index_[static_cast<std::size_t>(j)]] = -(q_diag_[j] + d[j] + params::kPrimalReg);
-    ldlt_.factorize(K_);
-    return ldlt_.info() == Eigen::Success;
+    for (double boost = 1.0; boost <= params::kMaxRegBoost; boost *= 100.0) {
+      for (Eigen::Index j = 0; j < n_; ++j)
+        v[diag_index_[static_cast<std::size_t>(j)]] = -(q_diag_[j] + d[j] + params::kPrimalReg * boost);
+      for (Eigen::Index i = 0; i < m_; ++i) v[diag_index_[static_cast<std::size_t>(n_ + i)]] = params::kDualReg * boost;
+      ldlt_.factorize(K_);
+      if (ldlt_.info() == Eigen::Success) return true;
+    }
+    return false;
   }
 
   void Solve(const Eigen::VectorXd& rx, const Eigen::VectorXd& ry, Eigen::VectorXd* dx, Eigen::VectorXd* dy) const override {

@@ -6,6 +6,7 @@ namespace essim::opt::params {
 inline constexpr double kStepFraction = 0.995;      //!< fraction of the step to the boundary
 inline constexpr double kPrimalReg = 1e-10;         //!< primal regularization of the KKT (1,1) block
 inline constexpr double kDualReg = 1e-10;           //!< dual regularization of the KKT (2,2) block
+inline constexpr double kMaxRegBoost = 1e6;         //!< augmented path: ρ and δ raised up to this factor on a zero pivot
 inline constexpr int kRuizPasses = 8;               //!< equilibration passes at most (each stops early once every norm is in [1/2, 2))
 inline constexpr double kInfeasibilityTol = 1e-7;   //!< Farkas certificate tolerance (normalized)
 inline constexpr double kDivergence = 1e10;         //!< iterate norm that triggers a certificate check
