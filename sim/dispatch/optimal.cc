@@ -35,7 +35,8 @@ void Build(const storage::StationConfig& st, const grid::GridConfig& grid, const
   dp.first_step = first;
   dp.steps = count;
   dp.phases = np;
-  const std::int64_t nv = count * static_cast<std::int64_t>(np) * 3 + 3 * count;
+  dp.node_columns = grid.allow_grid_charging ? 3 : 4;
+  const std::int64_t nv = count * static_cast<std::int64_t>(np) * 3 + dp.node_columns * count;
   opt::Problem& p = dp.problem;
   p.c.setZero(nv);
   p.x_lo.setZero(nv);
@@ -68,6 +69,14 @@ void Build(const storage::StationConfig& st, const grid::GridConfig& grid, const
   int day_row = -1;
   double nameplate = 0.0;
   for (const auto& ph : st.phases) nameplate += ph.energy_mwh;
+  // The price of the standby charge (see the node rows below), yuan/MWh: above what any
+  // MWh stored could earn.
+  double standby_cost = 0.0;
+  if (!grid.allow_grid_charging) {
+    double top = std::abs(cfg.terminal_value_yuan_per_mwh.value_or(0.0));
+    for (std::int64_t lt = 0; lt < count; ++lt) top = std::max(top, std::abs((*in.price_yuan_per_mwh)[first + lt]));
+    standby_cost = 2.0 * top + 1.0;
+  }
   dp.step_rows.reserve(static_cast<std::size_t>(count) + 1);
   for (std::int64_t lt = 0; lt < count; ++lt) {
     dp.step_rows.push_back(static_cast<int>(row_lo.size()));
@@ -109,7 +118,10 @@ void Build(const storage::StationConfig& st, const grid::GridConfig& grid, const
       t.emplace_back(row, d, dt / st.eta_discharge);
       if (!started[ph]) {
         started[ph] = true;
-        const double e0 = lt == 0 && ph < initial_mwh.size() && !std::isnan(initial_mwh[ph]) ? initial_mwh[ph] : st.soc_initial * pc.energy_mwh;
+        // The state handed over by the physics may sit an ulp outside the SOC window.
+        const double e0 = lt == 0 && ph < initial_mwh.size() && !std::isnan(initial_mwh[ph])
+                              ? std::clamp(initial_mwh[ph], st.soc_min * pc.energy_mwh, st.soc_max * pc.energy_mwh)
+                              : st.soc_initial * pc.energy_mwh;
         rhs = keep * e0;
       } else {
         t.emplace_back(row, dp.Energy(lt - 1, ph), -keep);
@@ -147,11 +159,26 @@ void Build(const storage::StationConfig& st, const grid::GridConfig& grid, const
         }
       }
     }
-    if (!grid.allow_grid_charging) {  // charge only from PV surplus: Σc ≤ max(0, pv − load − aux)
+    if (!grid.allow_grid_charging) {
+      // Charge only from PV surplus: Σc − s ≤ max(0, pv − load − aux), where s is the standby
+      // charge the station takes from the grid, like its auxiliaries, to hold each phase at
+      // its SOC minimum against self-discharge (the physics does the same): at most
+      // Σ (1 − keep)·E_min/(η_c·dt), and priced above anything stored energy can earn
+      // (twice the window's highest price or terminal value, per MWh), so the plan uses it
+      // only to stay feasible, as when the battery rests at its minimum through a night.
+      const int sb = dp.Node(lt, 3);
+      name_var(sb, "standby_{}", k);
+      double standby = 0.0;
+      for (std::size_t ph = 0; ph < np; ++ph) {
+        if (st.phases[ph].in_service_unix_s <= tk) standby += (1.0 - keep) * st.soc_min * st.phases[ph].energy_mwh / (st.eta_charge * dt);
+      }
+      p.x_hi[sb] = standby;
+      p.c[sb] = standby_cost * dt;
       const int row = add_row([&] { return fmt::format("pv_only_{}", k); }, -inf, std::max(0.0, pv - load - aux));
       for (std::size_t ph = 0; ph < np; ++ph) {
         if (st.phases[ph].in_service_unix_s <= tk) t.emplace_back(row, dp.Charge(lt, ph), 1.0);
       }
+      t.emplace_back(row, sb, -1.0);
     }
   }
   dp.step_rows.push_back(static_cast<int>(row_lo.size()));
@@ -238,7 +265,7 @@ opt::Solution ShiftSolution(const DispatchProblem& from, const opt::Solution& s,
     w.z_lo = Eigen::VectorXd::Zero(to.problem.num_vars());
     w.z_hi = Eigen::VectorXd::Zero(to.problem.num_vars());
   }
-  if (from.phases != to.phases || from.steps == 0) return w;
+  if (from.phases != to.phases || from.node_columns != to.node_columns || from.steps == 0) return w;
   auto copy = [&](int to_col, int from_col) {
     w.x[to_col] = s.x[from_col];
     w.z[to_col] = s.z[from_col];
@@ -251,7 +278,7 @@ opt::Solution ShiftSolution(const DispatchProblem& from, const opt::Solution& s,
     const std::int64_t f = std::min(t + shift, from.steps - 1);
     for (std::size_t p = 0; p < to.phases; ++p)
       for (int k = 0; k < 3; ++k) copy(to.Charge(t, p) + k, from.Charge(f, p) + k);
-    for (int k = 0; k < 3; ++k) copy(to.Node(t, k), from.Node(f, k));
+    for (int k = 0; k < to.node_columns; ++k) copy(to.Node(t, k), from.Node(f, k));
     const auto ts = static_cast<std::size_t>(t), fs = static_cast<std::size_t>(f);
     const int rows = to.step_rows[ts + 1] - to.step_rows[ts];
     if (rows != from.step_rows[fs + 1] - from.step_rows[fs]) continue;

@@ -34,12 +34,17 @@ struct DispatchProblem {
   std::int64_t first_step = 0, steps = 0;
   std::size_t phases = 0;
   std::vector<int> step_rows;  //!< rows of local step t: [step_rows[t], step_rows[t + 1])
+  //! Node columns per step: curtailment, export, import, and (grid charging not allowed)
+  //! the standby charge taken from the grid.
+  int node_columns = 3;
   //! Column of charge / discharge / energy of phase p at local step t: (t·phases + p)·3 + {0,1,2};
-  //! then curtailment, export, import at steps·phases·3 + 3t + {0,1,2}.
+  //! then the node columns at steps·phases·3 + node_columns·t + {0, 1, 2 (, 3)}.
   int Charge(std::int64_t t, std::size_t p) const { return static_cast<int>((t * static_cast<std::int64_t>(phases) + static_cast<std::int64_t>(p)) * 3); }
   int Discharge(std::int64_t t, std::size_t p) const { return Charge(t, p) + 1; }
   int Energy(std::int64_t t, std::size_t p) const { return Charge(t, p) + 2; }
-  int Node(std::int64_t t, int which) const { return static_cast<int>(steps * static_cast<std::int64_t>(phases) * 3 + 3 * t + which); }
+  int Node(std::int64_t t, int which) const {
+    return static_cast<int>(steps * static_cast<std::int64_t>(phases) * 3 + node_columns * t + which);
+  }
 
   //! Build state kept between rebuilds (RebuildDispatchProblem): the entries of A in the
   //! order they were made, each one's key (row·columns + column) and place in A's values,

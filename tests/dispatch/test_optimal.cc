@@ -162,6 +162,53 @@ BOOST_AUTO_TEST_CASE(no_simultaneous_charge_and_discharge_at_price_floor) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(without_grid_charging_the_minimum_is_held_by_standby_charge_only) {
+  // Grid charging not allowed, self-discharge, the battery starting at its SOC minimum, and
+  // PV only from the second morning: resting at the minimum through the night needs the
+  // standby charge the physics takes from the grid. Without it the LP is infeasible (it
+  // used to end at max_iterations and the whole plan went idle). The standby charge is
+  // priced above what stored energy can earn, so it is used only to hold the minimum, even
+  // though prices later in the day would pay for charging from the grid.
+  Case c = Flat(96, 900);  // one day from midnight, 15-minute steps
+  for (int k = 0; k < 96; ++k) {
+    const double hour = k / 4.0;
+    c.pv[k] = hour >= 8 && hour < 18 ? 300.0 * std::sin(M_PI * (hour - 8.0) / 10.0) : 0.0;
+    c.price[k] = hour < 8 ? 50.0 : (hour >= 18 ? 900.0 : 300.0);
+  }
+  storage::StationConfig st = OnePhase(100, 200, 0.92, 0.05);
+  st.soc_min = 0.05;
+  st.soc_max = 0.95;
+  st.self_discharge_per_day = 0.01;
+  grid::GridConfig g;
+  g.allow_grid_charging = false;
+  OptimalConfig cfg;
+  cfg.terminal_soc = 0.05;
+  const DispatchProblem dp = BuildDispatchProblem(st, g, c.view(), cfg, 0, 96, std::vector<double>(1, std::nan("")));
+  BOOST_TEST_REQUIRE(dp.node_columns == 4);
+  const opt::Result r = opt::Solve(dp.problem);
+  BOOST_TEST_REQUIRE((r.status == opt::Status::kOptimal), opt::StatusName(r.status));
+  const double keep = st.RetentionPerStep(900), emin = 10.0, dt = 0.25;
+  const double allowance = (1.0 - keep) * emin / (st.eta_charge * dt);
+  double standby_mwh = 0.0, resting = 0.0;
+  for (int t = 0; t < 96; ++t) {
+    const double s = r.solution.x[dp.Node(t, 3)];
+    BOOST_TEST_REQUIRE(s >= -1e-9);
+    BOOST_TEST_REQUIRE(s <= allowance * (1.0 + 1e-9));
+    const double before = t == 0 ? emin : r.solution.x[dp.Energy(t - 1, 0)];
+    // Used only while resting at the minimum, and then exactly what self-discharge takes.
+    if (s > 1e-7) BOOST_TEST_REQUIRE(before <= emin + 1e-6, "step " << t << ": standby " << s << " at " << before << " MWh");
+    if (c.pv[t] == 0.0 && before <= emin + 1e-6 && r.solution.x[dp.Discharge(t, 0)] < 1e-6) {
+      BOOST_TEST(s == allowance, tt::tolerance(1e-5));
+      resting += 1.0;
+    }
+    standby_mwh += s * dt;
+    // Charging never exceeds the PV surplus plus the standby charge.
+    BOOST_TEST_REQUIRE(r.solution.x[dp.Charge(t, 0)] <= std::max(0.0, c.pv[t]) + s + 1e-6);
+  }
+  BOOST_TEST(resting >= 32.0);  // the night before the PV (8 h)
+  BOOST_TEST(standby_mwh == resting * allowance * dt, tt::tolerance(1e-4));  // nothing beyond holding the minimum
+}
+
 BOOST_AUTO_TEST_CASE(paths_agree_on_storage_problems) {
   Rng rng(99, 0);
   for (int trial = 0; trial < 10; ++trial) {
