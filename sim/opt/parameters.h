@@ -9,6 +9,9 @@ inline constexpr double kDualReg = 1e-10;           //!< dual regularization of 
 inline constexpr double kMaxRegBoost = 1e6;         //!< augmented path: ρ and δ raised up to this factor on a zero pivot
 inline constexpr int kRuizPasses = 8;               //!< equilibration passes at most (each stops early once every norm is in [1/2, 2))
 inline constexpr double kInfeasibilityTol = 1e-7;   //!< Farkas certificate tolerance (normalized)
+//! A failed solve is reported primal infeasible when its elastic problem's least row
+//! violation exceeds this multiple of the tolerance (relative to 1 + the largest bound).
+inline constexpr double kInfeasibleViolation = 10.0;
 inline constexpr double kDivergence = 1e10;         //!< iterate norm that triggers a certificate check
 inline constexpr int kMaxBandwidth = 256;           //!< banded path only below this half-bandwidth
 inline constexpr double kInaccurateFactor = 1e3;    //!< tol × this counts as optimal-inaccurate

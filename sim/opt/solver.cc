@@ -953,17 +953,67 @@ Result SolveOnce(const Problem& p, const Options& opt) {
 
 }  // namespace
 
+namespace {
+
+// When a solve ends without an answer (numerical error or the iteration limit), the
+// problem may be infeasible without the iterates having diverged far enough to show a
+// Farkas certificate: barely infeasible problems are the hard case for an interior-point
+// method. The elastic problem
+//   minimize Σ (p_i + q_i)  subject to  row_lo ≤ A x + p − q ≤ row_hi,  x_lo ≤ x ≤ x_hi,  p, q ≥ 0
+// is always feasible and bounded, so it is solved reliably; if its least violation exceeds
+// the tolerance the solver works to, the problem is reported primal infeasible.
+void ClassifyFailure(const Problem& p, const Options& opt, Result* r) {
+  const Eigen::Index n = p.num_vars(), m = p.num_rows();
+  Problem e;
+  std::vector<Eigen::Triplet<double>> t;
+  t.reserve(static_cast<std::size_t>(p.A.nonZeros() + 2 * m));
+  for (Eigen::Index j = 0; j < p.A.outerSize(); ++j)
+    for (SparseMatrix::InnerIterator it(p.A, j); it; ++it) t.emplace_back(it.row(), j, it.value());
+  for (Eigen::Index i = 0; i < m; ++i) {
+    t.emplace_back(i, n + i, 1.0);
+    t.emplace_back(i, n + m + i, -1.0);
+  }
+  e.A.resize(m, n + 2 * m);
+  e.A.setFromTriplets(t.begin(), t.end());
+  e.row_lo = p.row_lo;
+  e.row_hi = p.row_hi;
+  e.c = Eigen::VectorXd::Zero(n + 2 * m);
+  e.c.tail(2 * m).setOnes();
+  e.x_lo = Eigen::VectorXd::Zero(n + 2 * m);
+  e.x_hi = Eigen::VectorXd::Constant(n + 2 * m, kInf);
+  e.x_lo.head(n) = p.x_lo;
+  e.x_hi.head(n) = p.x_hi;
+  Options eo = opt;
+  eo.warm_start = nullptr;
+  eo.record_warm_point = false;
+  const Result er = SolveOnce(e, eo);
+  r->info.iterations += er.info.iterations;
+  r->info.solve_seconds += er.info.solve_seconds;
+  if (er.status != Status::kOptimal && er.status != Status::kOptimalInaccurate) return;
+  double bound_norm = 0.0, violation = 0.0;
+  for (const Eigen::VectorXd* v : {&p.row_lo, &p.row_hi, &p.x_lo, &p.x_hi})
+    for (Eigen::Index i = 0; i < v->size(); ++i)
+      if (std::isfinite((*v)[i])) bound_norm = std::max(bound_norm, std::abs((*v)[i]));
+  for (Eigen::Index i = 0; i < m; ++i) violation = std::max(violation, std::abs(er.solution.x[n + i] - er.solution.x[n + m + i]));
+  if (violation > params::kInfeasibleViolation * opt.tolerance * (1.0 + bound_norm)) r->status = Status::kPrimalInfeasible;
+}
+
+}  // namespace
+
 Result Solve(const Problem& p, const Options& opt) {
   Result r = SolveOnce(p, opt);
-  if (opt.warm_start == nullptr || r.status == Status::kOptimal) return r;
-  // A warm start must never lose a problem the cold start solves: try again from cold.
-  Options cold = opt;
-  cold.warm_start = nullptr;
-  Result c = SolveOnce(p, cold);
-  c.info.iterations += r.info.iterations;
-  c.info.solve_seconds += r.info.solve_seconds;
-  c.info.cold_restart = true;
-  return c;
+  if (opt.warm_start != nullptr && r.status != Status::kOptimal) {
+    // A warm start must never lose a problem the cold start solves: try again from cold.
+    Options cold = opt;
+    cold.warm_start = nullptr;
+    Result c = SolveOnce(p, cold);
+    c.info.iterations += r.info.iterations;
+    c.info.solve_seconds += r.info.solve_seconds;
+    c.info.cold_restart = true;
+    r = std::move(c);
+  }
+  if (r.status == Status::kNumericalError || r.status == Status::kMaxIterations) ClassifyFailure(p, opt, &r);
+  return r;
 }
 
 }  // namespace essim::opt

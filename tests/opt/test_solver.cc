@@ -438,6 +438,45 @@ BOOST_AUTO_TEST_CASE(primal_infeasible) {
   BOOST_TEST((Solve(q).status == Status::kPrimalInfeasible));
 }
 
+BOOST_AUTO_TEST_CASE(barely_infeasible_decay_chain_reported_infeasible) {
+  // Stored energy decaying step by step with nothing to top it up: e_1 = keep·e0,
+  // e_t = keep·e_{t−1}, e_t ≥ 50, 40 steps. It is feasible iff keep^40·e0 ≥ 50, and the
+  // margins below put the last step from 0.2 MWh to 1 kWh short of the minimum (1e-6 of
+  // the largest bound, 100× the tolerance), the case a battery resting at its minimum
+  // overnight used to hit. The iterates stop short of a Farkas certificate (numerical
+  // error, iteration limit), so the failed solve's elastic problem decides: primal
+  // infeasible on both paths. Feasible chains stay optimal.
+  const int steps = 40;
+  const double keep = 1.0 - 1.04e-4, emin = 50.0;
+  const double e_feasible = emin / std::pow(keep, steps);  // 50.2088
+  for (const double e0 : {e_feasible - 0.2, e_feasible - 1e-2, e_feasible - 1e-3, e_feasible + 1e-3, e_feasible + 0.1}) {
+    Problem p;
+    std::vector<Eigen::Triplet<double>> t;
+    p.A.resize(steps, 2 * steps);
+    p.row_lo.resize(steps);
+    p.row_hi.resize(steps);
+    p.c = Eigen::VectorXd::Zero(2 * steps);
+    p.x_lo = Eigen::VectorXd::Zero(2 * steps);
+    p.x_hi = Eigen::VectorXd::Zero(2 * steps);  // the charge columns: none at night
+    for (int k = 0; k < steps; ++k) {
+      p.x_lo[2 * k] = emin;
+      p.x_hi[2 * k] = 950.0;
+      p.c[2 * k] = -1e-3;
+      t.emplace_back(k, 2 * k, 1.0);
+      t.emplace_back(k, 2 * k + 1, -0.23);
+      if (k > 0) t.emplace_back(k, 2 * (k - 1), -keep);
+      p.row_lo[k] = p.row_hi[k] = k == 0 ? keep * e0 : 0.0;
+    }
+    p.A.setFromTriplets(t.begin(), t.end());
+    const bool feasible = e0 >= e_feasible;
+    for (LinearSolver s : Paths(p)) {
+      const Result r = SolveWith(p, s);
+      BOOST_TEST((r.status == (feasible ? Status::kOptimal : Status::kPrimalInfeasible)),
+                 "e0 − e_feasible = " << e0 - e_feasible << ", path " << static_cast<int>(s) << ": " << StatusName(r.status));
+    }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(dual_infeasible_unbounded) {
   // min −x s.t. x − y ≤ 1, x, y ≥ 0: x = y + 1 grows without bound.
   Problem p = Make(1, 2, {{0, 0, 1}, {0, 1, -1}});
