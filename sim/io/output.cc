@@ -219,7 +219,8 @@ nlohmann::json SummaryJson(const Scenario& sc, const engine::RunResult& r, const
     }
   }
   j["peak_memory_mb"] = PeakMemoryMb();
-  j["wall_time_s"] = {{"load", t.load_s}, {"inputs", t.inputs_s}, {"engine", t.engine_s}, {"output", t.output_s}, {"total", t.total_s}};
+  j["wall_time_s"] = {{"load", t.load_s},     {"inputs", t.inputs_s}, {"engine", t.engine_s},
+                      {"outage_counterfactual", t.outage_counterfactual_s}, {"output", t.output_s}, {"total", t.total_s}};
   return j;
 }
 

@@ -15,6 +15,7 @@ namespace essim::io {
 //! Wall times of the phases of a run, s.
 struct Timings {
   double load_s = 0.0, inputs_s = 0.0, engine_s = 0.0, output_s = 0.0, total_s = 0.0;
+  double outage_counterfactual_s = 0.0;  //!< the same run without outages (what outages cost); 0 without outages
 };
 
 //! What an optimizing strategy planned, for plan-versus-realized outputs.

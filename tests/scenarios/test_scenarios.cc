@@ -173,6 +173,26 @@ BOOST_AUTO_TEST_CASE(default_scenario_solves_to_optimal_on_both_paths_in_every_s
   BOOST_TEST(general >= 3);
 }
 
+BOOST_AUTO_TEST_CASE(wall_time_counts_the_outage_counterfactual) {
+  // With outages, the run is repeated without them (what outages cost): the breakdown in
+  // summary.json names that second run, so its parts add up to no more than the total.
+  const std::string dir = std::string(ESSIM_SOURCE_DIR) + "/scenarios/";
+  for (const char* name : {"jiayuguan-15-years.yaml", "jiayuguan-2025.yaml"}) {
+    BOOST_TEST_CONTEXT(name) {
+      io::LoadOptions o;
+      o.sets = {"time.duration=14 d"};
+      const app::RunOutcome r = app::RunScenario(dir + name, o);
+      const io::Timings& t = r.timings;
+      const bool outages = r.scenario.model.station.HasOutages();
+      BOOST_TEST(outages == (std::string(name) == "jiayuguan-15-years.yaml"));
+      BOOST_TEST((t.outage_counterfactual_s > 0.0) == outages);
+      BOOST_TEST(t.engine_s + t.outage_counterfactual_s <= t.total_s);
+      const nlohmann::json j = io::SummaryJson(r.scenario, r.result, r.kpis, t);
+      BOOST_TEST(j["wall_time_s"]["outage_counterfactual"].get<double>() == t.outage_counterfactual_s);
+    }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(default_scenario_is_the_reference_case) {
   const app::RunOutcome o = app::RunScenario(std::string(ESSIM_SOURCE_DIR) + "/scenarios/jiayuguan-2025.yaml", {});
   const auto& sc = o.scenario;
