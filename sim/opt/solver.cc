@@ -951,10 +951,6 @@ Result SolveOnce(const Problem& p, const Options& opt) {
   return result;
 }
 
-}  // namespace
-
-namespace {
-
 // When a solve ends without an answer (numerical error or the iteration limit), the
 // problem may be infeasible without the iterates having diverged far enough to show a
 // Farkas certificate: barely infeasible problems are the hard case for an interior-point
