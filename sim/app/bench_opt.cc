@@ -33,8 +33,7 @@ int main(int argc, char** argv) {
   spdlog::set_level(spdlog::level::warn);
   const io::Scenario sc = io::LoadScenario(path, options);
   const engine::Inputs inputs = io::BuildInputs(sc);
-  const dispatch::InputView view{&sc.axis, &inputs.pv_mw, &inputs.load_mw, &inputs.price_yuan_per_mwh,
-                                 &inputs.export_limit_mw, &inputs.import_limit_mw};
+  const dispatch::InputView view = engine::ViewOf(inputs);
   if (window > 0) {  // one rolling-horizon-sized problem solved many times: per-iteration cost
     const std::vector<double> initial(sc.model.station.phases.size(), std::nan(""));
     double best = 1e9;

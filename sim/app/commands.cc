@@ -285,8 +285,7 @@ int Main(int argc, char** argv) {
     if (export_lp->parsed()) {
       const io::Scenario sc = io::LoadScenario(scenario, options);
       const engine::Inputs in = io::BuildInputs(sc);
-      const dispatch::InputView view{&in.axis, &in.pv_mw, &in.load_mw, &in.price_yuan_per_mwh, &in.export_limit_mw,
-                                     &in.import_limit_mw};
+      const dispatch::InputView view = engine::ViewOf(in);
       const std::int64_t window = sc.optimal.window_s > 0 ? std::max<std::int64_t>(1, sc.optimal.window_s / sc.axis.step_s)
                                                          : sc.axis.count;
       const std::vector<double> initial(sc.model.station.phases.size(), std::nan(""));

@@ -8,7 +8,7 @@
 namespace essim::dispatch {
 
 void IssueForecast(const ForecastConfig& c, const Series& actual, const TimeAxis& axis, std::int64_t k,
-                   std::int64_t h, std::uint64_t stream, std::vector<double>* out) {
+                   std::int64_t h, std::uint64_t stream, std::vector<double>* out, const Series* bound) {
   const std::int64_t n = actual.size();
   out->assign(static_cast<std::size_t>(h), 0.0);
   auto at = [&](std::int64_t i) { return actual[std::clamp<std::int64_t>(i, 0, n - 1)]; };
@@ -62,7 +62,8 @@ void IssueForecast(const ForecastConfig& c, const Series& actual, const TimeAxis
         double sigma = lead_h < 1.0 ? c.sigma_1h * lead_h
                                     : c.sigma_1h + (c.sigma_24h - c.sigma_1h) * std::min(1.0, (lead_h - 1.0) / 23.0);
         const double v = at(k + i) + sigma * scale * u;
-        (*out)[static_cast<std::size_t>(i)] = std::clamp(v, c.lo, c.hi);
+        const double hi = bound ? std::max(c.lo, std::min(c.hi, (*bound)[std::clamp<std::int64_t>(k + i, 0, n - 1)])) : c.hi;
+        (*out)[static_cast<std::size_t>(i)] = std::clamp(v, c.lo, hi);
       }
       return;
     }

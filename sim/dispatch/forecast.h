@@ -39,7 +39,9 @@ struct ForecastConfig {
 //! Issues at decision step k the forecast of steps [k, k + h) into `out` (size h). Steps
 //! beyond the series end repeat its last value. `stream` separates inputs (PV, load,
 //! price) so their errors are independent; the same (seed, stream, k) gives the same bits.
+//! `bound`, when given, is the most the input can physically be per step, known ahead
+//! (PV: 0 at night); a noisy forecast is clipped to it as well as to [lo, hi].
 void IssueForecast(const ForecastConfig& c, const Series& actual, const TimeAxis& axis, std::int64_t k,
-                   std::int64_t h, std::uint64_t stream, std::vector<double>* out);
+                   std::int64_t h, std::uint64_t stream, std::vector<double>* out, const Series* bound = nullptr);
 
 }  // namespace essim::dispatch

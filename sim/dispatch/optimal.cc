@@ -411,7 +411,7 @@ void RollingHorizonStrategy::Replan(const Observation& obs) {
   const std::int64_t h = std::min(horizon, n - start);
   // Forecasts issued now, at k, for [k, start + h): the window reads them from `start`.
   const std::int64_t lead = start - k;
-  IssueForecast(cfg_.pv, *actual_.pv_mw, axis, k, lead + h, 1, &pv_fc_);
+  IssueForecast(cfg_.pv, *actual_.pv_mw, axis, k, lead + h, 1, &pv_fc_, actual_.pv_bound_mw);
   IssueForecast(cfg_.load, *actual_.load_mw, axis, k, lead + h, 2, &load_fc_);
   IssueForecast(cfg_.price, *actual_.price_yuan_per_mwh, axis, k, lead + h, 3, &price_fc_);
   const TimeAxis window{axis.TimeAt(start), axis.step_s, h, axis.utc_offset_s};

@@ -28,6 +28,8 @@ struct InputView {
   const Series* price_yuan_per_mwh = nullptr;
   const Series* export_limit_mw = nullptr;
   const Series* import_limit_mw = nullptr;
+  //! The most PV can be per step, known ahead (engine::Inputs::pv_bound_mw); null: none.
+  const Series* pv_bound_mw = nullptr;
 };
 
 //! What a causal strategy sees at step k: present measurements and the station state.

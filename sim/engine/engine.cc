@@ -15,6 +15,11 @@ constexpr double kClipToleranceRel = 1e-5;
 constexpr double kClipToleranceMw = 1e-3;
 }  // namespace
 
+dispatch::InputView ViewOf(const Inputs& in) {
+  return {&in.axis, &in.pv_mw, &in.load_mw, &in.price_yuan_per_mwh, &in.export_limit_mw, &in.import_limit_mw,
+          in.pv_bound_mw.size() == in.pv_mw.size() ? &in.pv_bound_mw : nullptr};
+}
+
 RunResult Run(const ModelConfig& model, const Inputs& inputs, dispatch::Strategy& strategy,
               const Progress& progress) {
   RunResult r;
@@ -64,9 +69,7 @@ void RunInto(const ModelConfig& model, const Inputs& in, dispatch::Strategy& str
   r.phase_seconds_in_service.assign(np, 0);
 
   if (strategy.foresight() != dispatch::Foresight::kNone) {
-    dispatch::InputView view{&in.axis, &in.pv_mw, &in.load_mw, &in.price_yuan_per_mwh,
-                             &in.export_limit_mw, &in.import_limit_mw};
-    strategy.Prepare(view);
+    strategy.Prepare(ViewOf(in));
   }
 
   storage::Station station(model.station, axis);

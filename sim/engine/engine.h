@@ -22,6 +22,9 @@ namespace essim::engine {
 struct Inputs {
   TimeAxis axis;
   Series pv_mw;               //!< available PV AC power at the node, MW
+  //! What the PV can be at most, known ahead (0 at night, the fleet's AC rating or +inf by
+  //! day; pv::PvUpperBound): the physical bound of PV forecasts. Empty: none known.
+  Series pv_bound_mw;
   Series load_mw;             //!< local load, MW
   Series price_yuan_per_mwh;  //!< energy price after floor and cap, yuan/MWh
   Series export_limit_mw;     //!< export limit, MW (+inf = none)
@@ -76,6 +79,9 @@ struct RunResult {
 
 //! Progress callback: steps done, total.
 using Progress = std::function<void(std::int64_t, std::int64_t)>;
+
+//! The inputs as a strategy sees them (pointers into `in`, which must outlive the view).
+dispatch::InputView ViewOf(const Inputs& in);
 
 //! Runs the loop. The strategy is prepared with the whole inputs only if it declares
 //! perfect foresight.

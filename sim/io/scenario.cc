@@ -8,6 +8,7 @@
 #include <set>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include "sim/io/csv.h"
 #include <memory>
@@ -844,13 +845,18 @@ engine::Inputs BuildInputs(const Scenario& sc, PvDetail* detail, const engine::I
   };
   const double inf = std::numeric_limits<double>::infinity();
   in.temp_air_c = Series::Constant(n, sc.ambient_c);
+  const pv::SpaSite site{sc.latitude_deg, sc.longitude_deg, sc.altitude_m, pv::AltitudeToPressure(sc.altitude_m) / 100.0,
+                         12.0, 0.5667};
   if (known && !detail) {
     in.pv_mw = known->pv_mw;
+    in.pv_bound_mw = known->pv_bound_mw;
     in.temp_air_c = known->temp_air_c;
   } else if (sc.pv_plants) {
-    const pv::SpaSite site{sc.latitude_deg, sc.longitude_deg, sc.altitude_m, pv::AltitudeToPressure(sc.altitude_m) / 100.0,
-                           12.0, 0.5667};
     pv::SunTerms sun = pv::ComputeSunTerms(sc.axis, sc.weather.sun_at, site);
+    double ac_mw = 0.0;
+    for (const auto& p : sc.plants) ac_mw += p.dc_capacity_mw / p.dc_ac_ratio;
+    in.pv_bound_mw = pv::PvUpperBound(sc.axis, sun.apparent_zenith_deg,
+                                      sc.weather.sun_at == pv::SunAt::kMidpoint ? sc.axis.step_s / 2.0 : 0.0, ac_mw);
     std::optional<pv::Weather> w;
     if (sc.weather.csv && sc.weather.repeat_yearly && FirstYear(sc.axis).count < sc.axis.count) {
       // A first-year file: read and shaped on the first year, then spread by local date.
@@ -884,6 +890,25 @@ engine::Inputs BuildInputs(const Scenario& sc, PvDetail* detail, const engine::I
     }
   } else {
     in.pv_mw = pv::ScaleProfile(build(sc.pv, 0.0, 0.0), sc.pv_profile);
+    if (sc.pv.kind == SeriesSpec::Kind::kCsv) {
+      // A measured profile labels intervals by their start (as the weather files do). Its
+      // rating, when given, bounds it by day; its night is where the sun is: a profile with
+      // power in a step the sun leaves dark is on another clock, and gets no bound.
+      const double rating = sc.pv_profile.scale_to_mw.value_or(sc.pv_profile.rated_mw.value_or(std::numeric_limits<double>::infinity()));
+      const pv::SunSeries sun = pv::SolarPositions(sc.axis, sc.axis.step_s / 2.0, site);
+      in.pv_bound_mw = pv::PvUpperBound(sc.axis, sun.apparent_zenith_deg, sc.axis.step_s / 2.0, rating);
+      // (2 % of the peak: a logger's night readings are not a clock error)
+      const double slack = 0.02 * std::max(0.0, in.pv_mw.maxCoeff());
+      for (Eigen::Index k = 0; k < n; ++k) {
+        if (in.pv_mw[k] > in.pv_bound_mw[k] + slack) {
+          spdlog::warn("{}: PV of {:.3g} MW at {} exceeds what the site's sun allows ({:.3g} MW): the profile's clock or "
+                       "rating disagrees with the site; PV forecasts get no physical bound",
+                       sc.pv.key_path, in.pv_mw[k], FormatIsoTime(sc.axis.TimeAt(k), sc.axis.utc_offset_s), in.pv_bound_mw[k]);
+          in.pv_bound_mw.resize(0);
+          break;
+        }
+      }
+    }
   }
   in.load_mw = build(sc.load, 0.0, 0.0);
   in.export_limit_mw = build(sc.export_limit, inf, 0.0);

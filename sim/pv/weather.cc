@@ -172,4 +172,14 @@ FleetResult SimulateFleet(const std::vector<PlantConfig>& plants, const TimeAxis
   return r;
 }
 
+Series PvUpperBound(const TimeAxis& axis, const Series& apparent_zenith_deg, double sample_offset_s,
+                    double ac_capacity_mw) {
+  // The farthest instant of the step from the sample, h, times the sun's fastest motion.
+  const double reach_h = std::max(sample_offset_s, static_cast<double>(axis.step_s) - sample_offset_s) / 3600.0;
+  const double dark_beyond_deg = kNightZenithDeg + 15.0 * reach_h;
+  Series bound(apparent_zenith_deg.size());
+  for (Eigen::Index k = 0; k < bound.size(); ++k) bound[k] = apparent_zenith_deg[k] > dark_beyond_deg ? 0.0 : ac_capacity_mw;
+  return bound;
+}
+
 }  // namespace essim::pv

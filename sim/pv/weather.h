@@ -57,4 +57,14 @@ struct FleetResult {
 FleetResult SimulateFleet(const std::vector<PlantConfig>& plants, const TimeAxis& axis, const SunTerms& sun,
                           const Weather& w);
 
+//! What a PV fleet can produce at most, known ahead of any forecast: 0 in steps during which
+//! the sun stays more than kNightZenithDeg − 90° below the horizon (past civil twilight, no
+//! usable light), `ac_capacity_mw` (the inverters' rating; +inf when unknown) otherwise.
+//! `apparent_zenith_deg` is sampled `sample_offset_s` after each step's start; the sun moves
+//! at most 15°/h, so a step counts as dark only when the sample is that far beyond the limit
+//! at both ends of the step.
+inline constexpr double kNightZenithDeg = 96.0;
+Series PvUpperBound(const TimeAxis& axis, const Series& apparent_zenith_deg, double sample_offset_s,
+                    double ac_capacity_mw);
+
 }  // namespace essim::pv

@@ -120,6 +120,43 @@ BOOST_AUTO_TEST_CASE(noisy_reproducible_and_spread_grows_with_lead) {
   BOOST_TEST(s24 < 0.25);
 }
 
+BOOST_AUTO_TEST_CASE(noisy_pv_is_clipped_to_its_physical_bound) {
+  // Days() has PV from 06:00 to 19:00; its physical bound: 0 from 20:00 to 05:00 (the sun
+  // down), 700 MW (the fleet's AC rating) by day. A noisy forecast with a 25 % error must
+  // stay inside it; without the bound, night forecasts come out positive.
+  const engine::Inputs a = Days(10, 3);
+  Series bound(a.axis.count);
+  for (Eigen::Index k = 0; k < bound.size(); ++k) {
+    const double hour = (k % 96) / 4.0;
+    bound[k] = hour >= 20.0 || hour < 5.0 ? 0.0 : 700.0;
+  }
+  ForecastConfig c;
+  c.kind = ForecastKind::kNoisy;
+  c.sigma_1h = 0.10;
+  c.sigma_24h = 0.25;
+  c.seed = 9;
+  std::vector<double> free, bounded;
+  int night_positive = 0, above_rating = 0, agree = 0, day = 0;
+  for (std::int64_t k = 0; k + 192 <= a.axis.count; k += 5) {
+    IssueForecast(c, a.pv_mw, a.axis, k, 192, 1, &free);
+    IssueForecast(c, a.pv_mw, a.axis, k, 192, 1, &bounded, &bound);
+    for (std::int64_t i = 0; i < 192; ++i) {
+      const double b = bound[k + i], f = free[static_cast<std::size_t>(i)], g = bounded[static_cast<std::size_t>(i)];
+      BOOST_TEST_REQUIRE(g >= 0.0);
+      BOOST_TEST_REQUIRE(g <= b);
+      night_positive += b == 0.0 && f > 0.0;
+      above_rating += f > b && b > 0.0;
+      if (b > 0.0) {
+        ++day;
+        agree += g == std::min(f, b);  // the same draws: only the clipping differs
+      }
+    }
+  }
+  BOOST_TEST(night_positive > 1000);  // the unbounded model puts PV into the night
+  BOOST_TEST(above_rating > 0);       // and above the rating around noon (600 MW peaks + 25 %)
+  BOOST_TEST(agree == day);
+}
+
 BOOST_AUTO_TEST_CASE(issued_forecasts_use_the_latest_issue_known_at_decision) {
   const engine::Inputs a = Days(2, 7);
   const TimeAxis& ax = a.axis;

@@ -176,4 +176,29 @@ BOOST_AUTO_TEST_CASE(pv_scaling_to_a_stated_capacity) {
   BOOST_TEST(in.pv_mw[48] == 487.4, boost::test_tools::tolerance(1e-12));
 }
 
+BOOST_AUTO_TEST_CASE(pv_bound_from_the_site_sun_and_the_stated_rating) {
+  // small.yaml: pv-day.csv (0 until 06:00 and from 20:00, Beijing time) at Jiayuguan,
+  // 12 May: sunrise ≈ 06:40, sunset ≈ 20:20. Dark steps (the sun more than 6° below the
+  // horizon through the step) bound PV at 0; daylight ones at the stated rating.
+  LoadOptions o;
+  o.sets = {"pv.rated=250 MW", "pv.scale_to=500 MW"};
+  const Scenario sc = LoadScenario(Src("tests/data/small.yaml"), o);
+  const engine::Inputs in = BuildInputs(sc);
+  BOOST_TEST_REQUIRE(in.pv_bound_mw.size() == in.pv_mw.size());
+  for (Eigen::Index k = 0; k < in.pv_mw.size(); ++k) {
+    BOOST_TEST(in.pv_mw[k] <= in.pv_bound_mw[k]);
+    const double hour = k / 4.0;
+    if (hour < 5.0 || hour >= 21.5) BOOST_TEST(in.pv_bound_mw[k] == 0.0, "step " << k);
+    if (hour >= 7.0 && hour < 20.0) BOOST_TEST(in.pv_bound_mw[k] == 500.0, "step " << k);
+  }
+  // Without a rating, daylight is unbounded; on the other side of the Earth the profile's
+  // noon falls in the site's night: its clock disagrees with the site and no bound is kept.
+  const engine::Inputs unrated = BuildInputs(LoadScenario(Src("tests/data/small.yaml")));
+  BOOST_TEST(std::isinf(unrated.pv_bound_mw[48]));
+  BOOST_TEST(unrated.pv_bound_mw[0] == 0.0);
+  LoadOptions away;
+  away.sets = {"site.longitude=-81.71 deg"};
+  BOOST_TEST(BuildInputs(LoadScenario(Src("tests/data/small.yaml"), away)).pv_bound_mw.size() == 0);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -295,6 +295,51 @@ BOOST_AUTO_TEST_CASE(synthetic_year_at_jiayuguan) {
   BOOST_TEST(tracker_yield > fixed_yield);  // a backtracking N-S tracker beats fixed tilt in the Gobi
 }
 
+BOOST_AUTO_TEST_CASE(pv_bound_is_dark_only_where_the_sun_stays_below_twilight) {
+  // The bound of PV forecasts is 0 only in steps that are dark from start to end; checked
+  // against the exact SPA at both ends and inside each step, at the site, in the southern
+  // hemisphere, at the equator (where night is half the day) and north of the Arctic circle
+  // in June (midnight sun: no dark step), for 15-min and hourly steps, midpoint and instant.
+  struct Case {
+    double lat, lon;
+    std::int64_t start;
+    std::int32_t step_s;
+    std::int64_t count;
+    double dark_share_lo, dark_share_hi;
+  };
+  const Case cases[] = {
+      {39.77, 98.29, 1735660800, 900, 35040, 0.35, 0.45},   // Jiayuguan 2025
+      {-33.92, 18.42, 1735660800, 3600, 8760, 0.30, 0.45},  // Cape Town 2025, hourly
+      {0.0, 30.0, 1735660800, 900, 35040, 0.42, 0.48},      // equator: 12 h minus twilight and step reach
+      {69.65, 18.96, 1749859200, 900, 96 * 14, 0.0, 0.0},   // Tromsø, 14-27 June 2025
+  };
+  for (const Case& c : cases) {
+    for (const SunAt at : {SunAt::kMidpoint, SunAt::kInstant}) {
+      BOOST_TEST_CONTEXT("latitude " << c.lat << ", step " << c.step_s << " s, " << (at == SunAt::kMidpoint ? "midpoint" : "instant")) {
+        const TimeAxis axis{c.start, c.step_s, c.count, 0};
+        const SpaSite site{c.lat, c.lon, 0.0, 1013.25, 12.0, 0.5667};
+        const double offset = at == SunAt::kMidpoint ? c.step_s / 2.0 : 0.0;
+        const SunTerms sun = ComputeSunTerms(axis, at, site);
+        const Series bound = PvUpperBound(axis, sun.apparent_zenith_deg, offset, 80.0);
+        BOOST_TEST_REQUIRE(bound.size() == axis.count);
+        int dark = 0;
+        for (Eigen::Index k = 0; k < axis.count; ++k) {
+          BOOST_TEST_REQUIRE((bound[k] == 0.0 || bound[k] == 80.0));
+          if (bound[k] != 0.0) continue;
+          ++dark;
+          for (int q = 0; q <= 4; ++q) {  // the step's start, end and three points between
+            const double t = static_cast<double>(axis.TimeAt(k)) + q * c.step_s / 4.0;
+            BOOST_TEST_REQUIRE(Spa(t, DeltaTSeconds(DecimalYear(t)), site).apparent_zenith_deg > kNightZenithDeg);
+          }
+        }
+        const double share = static_cast<double>(dark) / static_cast<double>(axis.count);
+        BOOST_TEST(share >= c.dark_share_lo);
+        BOOST_TEST(share <= c.dark_share_hi);
+      }
+    }
+  }
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 // pvlib-python's own published fixtures (pvlib/tests/test_irradiance.py, test_clearsky.py):
