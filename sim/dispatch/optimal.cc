@@ -260,19 +260,10 @@ opt::Solution ShiftSolution(const DispatchProblem& from, const opt::Solution& s,
   w.x = Eigen::VectorXd::Zero(to.problem.num_vars());
   w.z = Eigen::VectorXd::Zero(to.problem.num_vars());
   w.y = Eigen::VectorXd::Zero(to.problem.num_rows());
-  const bool split = s.z_lo.size() == s.x.size() && s.z_hi.size() == s.x.size();
-  if (split) {
-    w.z_lo = Eigen::VectorXd::Zero(to.problem.num_vars());
-    w.z_hi = Eigen::VectorXd::Zero(to.problem.num_vars());
-  }
   if (from.phases != to.phases || from.node_columns != to.node_columns || from.steps == 0) return w;
   auto copy = [&](int to_col, int from_col) {
     w.x[to_col] = s.x[from_col];
     w.z[to_col] = s.z[from_col];
-    if (split) {
-      w.z_lo[to_col] = s.z_lo[from_col];
-      w.z_hi[to_col] = s.z_hi[from_col];
-    }
   };
   for (std::int64_t t = 0; t < to.steps; ++t) {
     const std::int64_t f = std::min(t + shift, from.steps - 1);
@@ -426,11 +417,9 @@ void RollingHorizonStrategy::Replan(const Observation& obs) {
   // values change from window to window); the previous window's stays for the warm start.
   RebuildDispatchProblem(station_, grid_, view, cfg, 0, h, initial, &next_problem_);
   const DispatchProblem& dp = next_problem_;
-  // Warm start from the previous window's iterate at a 1e-2 gap (interior and centred),
-  // shifted by the steps since then.
+  // Warm start from the previous window's optimum, shifted by the steps since then.
   opt::Options options = options_;
   options.tolerance = cfg_.tolerance;
-  options.record_warm_point = true;
   opt::Solution warm;
   if (have_last_) {
     warm = ShiftSolution(last_problem_, last_solution_, dp, start - last_start_);
@@ -464,7 +453,7 @@ void RollingHorizonStrategy::Replan(const Observation& obs) {
   }
   committed_end_ = end;
   if (usable) {  // (a window not solved leaves the warm start to the last one that was)
-    last_solution_ = r.warm_point.x.size() > 0 ? r.warm_point : r.solution;
+    last_solution_ = r.solution;
     last_start_ = start;
     std::swap(last_problem_, next_problem_);  // the next window's warm start reads its layout
     have_last_ = true;

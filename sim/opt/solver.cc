@@ -501,15 +501,6 @@ void WarmStart(const Problem& p, const Internal& in, const Solution& warm, const
     it->zl[j] = bl ? std::max(z[j], 0.0) : 0.0;
     it->zu[j] = bu ? std::max(-z[j], 0.0) : 0.0;
   }
-  if (warm.z_lo.size() == p.num_vars() && warm.z_hi.size() == p.num_vars()) {  // an interior point's own duals
-    for (Eigen::Index j = 0; j < p.num_vars(); ++j) {
-      const int col = in.col_of_var[static_cast<std::size_t>(j)];
-      if (col < 0) continue;
-      const double f = in.obj_scale * in.col_scale[col];
-      if (hl[static_cast<std::size_t>(col)]) it->zl[col] = std::max(warm.z_lo[j] * f, 0.0);
-      if (hu[static_cast<std::size_t>(col)]) it->zu[col] = std::max(warm.z_hi[j] * f, 0.0);
-    }
-  }
   double comp = 0.0, count = 0.0;
   for (Eigen::Index j = 0; j < n; ++j) {
     comp += it->wl[j] * it->zl[j] + it->wu[j] * it->zu[j];
@@ -742,8 +733,6 @@ Result SolveOnce(const Problem& p, const Options& opt) {
   const double* c = in.c.data();
 
   Status status = Status::kMaxIterations;
-  Iterate warm_point;
-  bool have_warm_point = false;
   double pres = 0, dres = 0, gap = 0, pobj = 0, dobj = 0;
   int iter = 0;
   int stalls = 0;
@@ -832,10 +821,6 @@ Result SolveOnce(const Problem& p, const Options& opt) {
       status = Status::kNumericalError;
       break;
     }
-    if (opt.record_warm_point && !have_warm_point && gap <= params::kWarmPointGap) {
-      warm_point = it;
-      have_warm_point = true;
-    }
     if (pres <= opt.tolerance && dres <= opt.tolerance && gap <= opt.tolerance) {
       status = Status::kOptimal;
       break;
@@ -919,27 +904,12 @@ Result SolveOnce(const Problem& p, const Options& opt) {
   }
 
   // Back to the original variables, rows and units.
-  const Eigen::Index n0 = p.num_vars();
   Solution& s = result.solution;
   s.x = Postsolve(p, in, it.x);
   s.y = RowDuals(p, in, it.y);
   // Reduced costs z = c + Qx − Aᵀy for every variable (fixed ones included).
   s.z = p.c - p.A.transpose() * s.y;
   if (p.Q.nonZeros() > 0) s.z += p.Q * s.x;
-  if (have_warm_point) {  // in the original variables and units, like the solution
-    Solution& w = result.warm_point;
-    w.x = Postsolve(p, in, warm_point.x);
-    w.z_lo = Eigen::VectorXd::Zero(n0);
-    w.z_hi = Eigen::VectorXd::Zero(n0);
-    for (Eigen::Index j = 0; j < n0; ++j) {
-      const int col = in.col_of_var[static_cast<std::size_t>(j)];
-      if (col < 0) continue;
-      w.z_lo[j] = warm_point.zl[col] / (in.obj_scale * in.col_scale[col]);
-      w.z_hi[j] = warm_point.zu[col] / (in.obj_scale * in.col_scale[col]);
-    }
-    w.z = w.z_lo - w.z_hi;
-    w.y = RowDuals(p, in, warm_point.y);
-  }
   result.status = status;
   result.info.iterations = iter;
   result.info.primal_residual = pres;
@@ -981,7 +951,6 @@ void ClassifyFailure(const Problem& p, const Options& opt, Result* r) {
   e.x_hi.head(n) = p.x_hi;
   Options eo = opt;
   eo.warm_start = nullptr;
-  eo.record_warm_point = false;
   const Result er = SolveOnce(e, eo);
   r->info.iterations += er.info.iterations;
   r->info.solve_seconds += er.info.solve_seconds;

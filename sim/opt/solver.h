@@ -61,7 +61,6 @@ struct Options {
   //! bounds, y if it has one entry per row, z from c − Aᵀy, re-centred). If the warm solve
   //! does not end optimal, the problem is solved again from the cold start.
   const Solution* warm_start = nullptr;
-  bool record_warm_point = false;  //!< fill Result::warm_point
   //! All invalid settings at once; empty = valid.
   std::vector<std::string> Validate() const;
 };
@@ -84,17 +83,12 @@ struct Info {
 //! (z = z_lo − z_hi, positive at an active lower bound).
 struct Solution {
   Eigen::VectorXd x, y, z;
-  Eigen::VectorXd z_lo, z_hi;  //!< the bound duals apart (≥ 0); only in Result::warm_point
 };
 
 struct Result {
   Status status = Status::kNumericalError;
   Info info;
   Solution solution;
-  //! With Options::record_warm_point: the first iterate whose relative gap fell below
-  //! params::kWarmPointGap — interior and centred, a better start for a perturbed problem
-  //! than the optimum itself, which sits on the boundary. Empty if never reached.
-  Solution warm_point;
 };
 
 //! Solves the problem; throws std::invalid_argument for an invalid problem or options,
