@@ -63,6 +63,47 @@ void Build(const storage::StationConfig& st, const grid::GridConfig& grid, const
     if (with_names) p.row_names.push_back(name());
     return static_cast<int>(row_lo.size()) - 1;
   };
+  // Merged phases: each phase in service from the first step joins the first earlier
+  // leader of equal duration, SOC fraction (within 1e-9) and planned availability.
+  const std::int64_t t_first = axis.TimeAt(first);
+  std::vector<double> e0(np, 0.0);  // stored energy at the first step in service
+  for (std::size_t ph = 0; ph < np; ++ph) {
+    const auto& pc = st.phases[ph];
+    const bool given = ph < initial_mwh.size() && !std::isnan(initial_mwh[ph]);
+    e0[ph] = given ? std::clamp(initial_mwh[ph], st.soc_min * pc.energy_mwh, st.soc_max * pc.energy_mwh)
+                   : st.soc_initial * pc.energy_mwh;
+  }
+  dp.leader.resize(np);
+  dp.share.assign(np, 1.0);
+  std::vector<double> group_power(np), group_energy(np), group_e0(np);
+  std::vector<std::string> group_name(np);
+  for (std::size_t ph = 0; ph < np; ++ph) {
+    const auto& pc = st.phases[ph];
+    dp.leader[ph] = ph;
+    if (cfg.merge_identical_phases && cfg.power_quadratic_yuan_per_mw2h == 0.0 && pc.in_service_unix_s <= t_first) {
+      for (std::size_t q = 0; q < ph; ++q) {
+        const auto& qc = st.phases[q];
+        if (dp.leader[q] != q || qc.in_service_unix_s > t_first) continue;
+        if (std::abs(pc.energy_mwh * qc.power_mw - qc.energy_mwh * pc.power_mw) > 1e-12 * pc.energy_mwh * qc.power_mw) continue;
+        if (std::abs(e0[ph] / pc.energy_mwh - e0[q] / qc.energy_mwh) > 1e-9) continue;
+        bool same_availability = true;
+        for (std::int64_t lt = 0; cfg.planned_outages_known && same_availability && lt < count; ++lt) {
+          const std::int64_t tk = axis.TimeAt(first + lt);
+          same_availability = storage::PlannedAvailability(pc.outages, tk) == storage::PlannedAvailability(qc.outages, tk);
+        }
+        if (!same_availability) continue;
+        dp.leader[ph] = q;
+        break;
+      }
+    }
+    const std::size_t g = dp.leader[ph];
+    group_power[g] += pc.power_mw;
+    group_energy[g] += pc.energy_mwh;
+    group_e0[g] += e0[ph];
+    group_name[g] += (group_name[g].empty() ? "" : "+") + pc.name;
+  }
+  for (std::size_t ph = 0; ph < np; ++ph) dp.share[ph] = st.phases[ph].energy_mwh / group_energy[dp.leader[ph]];
+  auto merged_away = [&](std::size_t ph) { return dp.leader[ph] != ph; };
   std::vector<bool> started(np, false);
   std::vector<int> day_rows;  // cycles cap rows, one per local day
   std::int64_t current_day = std::numeric_limits<std::int64_t>::min();
@@ -98,16 +139,17 @@ void Build(const storage::StationConfig& st, const grid::GridConfig& grid, const
     for (std::size_t ph = 0; ph < np; ++ph) {
       const auto& pc = st.phases[ph];
       const int c = dp.Charge(lt, ph), d = dp.Discharge(lt, ph), e = dp.Energy(lt, ph);
-      name_var(c, "charge_{}_{}", pc.name, k);
-      name_var(d, "discharge_{}_{}", pc.name, k);
-      name_var(e, "energy_{}_{}", pc.name, k);
+      name_var(c, "charge_{}_{}", merged_away(ph) ? pc.name : group_name[ph], k);
+      name_var(d, "discharge_{}_{}", merged_away(ph) ? pc.name : group_name[ph], k);
+      name_var(e, "energy_{}_{}", merged_away(ph) ? pc.name : group_name[ph], k);
       const bool in_service = pc.in_service_unix_s <= tk;
-      if (!in_service) continue;  // all bounds stay [0, 0]: fixed and presolved away
+      // Out of service, or merged into a leader: all bounds stay [0, 0], fixed and presolved away.
+      if (!in_service || merged_away(ph)) continue;
       const double avail = cfg.planned_outages_known ? storage::PlannedAvailability(pc.outages, tk) : 1.0;
-      p.x_hi[c] = avail * pc.power_mw;
-      p.x_hi[d] = avail * pc.power_mw;
-      p.x_lo[e] = st.soc_min * pc.energy_mwh;
-      p.x_hi[e] = st.soc_max * pc.energy_mwh;
+      p.x_hi[c] = avail * group_power[ph];
+      p.x_hi[d] = avail * group_power[ph];
+      p.x_lo[e] = st.soc_min * group_energy[ph];
+      p.x_hi[e] = st.soc_max * group_energy[ph];
       p.c[c] = price * dt + kThroughputTieBreak * dt;
       p.c[d] = -price * dt + (cfg.wear_cost_yuan_per_mwh + kThroughputTieBreak) * dt;
       // e_t − keep·e_{t−1} − η_c·dt·c + dt/η_d·d = keep·E0 (first step in service) or 0.
@@ -118,11 +160,8 @@ void Build(const storage::StationConfig& st, const grid::GridConfig& grid, const
       t.emplace_back(row, d, dt / st.eta_discharge);
       if (!started[ph]) {
         started[ph] = true;
-        // The state handed over by the physics may sit an ulp outside the SOC window.
-        const double e0 = lt == 0 && ph < initial_mwh.size() && !std::isnan(initial_mwh[ph])
-                              ? std::clamp(initial_mwh[ph], st.soc_min * pc.energy_mwh, st.soc_max * pc.energy_mwh)
-                              : st.soc_initial * pc.energy_mwh;
-        rhs = keep * e0;
+        // (a phase entering service within the problem starts at soc.initial)
+        rhs = keep * (lt == 0 ? group_e0[ph] : st.soc_initial * pc.energy_mwh);
       } else {
         t.emplace_back(row, dp.Energy(lt - 1, ph), -keep);
       }
@@ -144,7 +183,7 @@ void Build(const storage::StationConfig& st, const grid::GridConfig& grid, const
     t.emplace_back(node, imp, 1.0);
     t.emplace_back(node, exp, -1.0);
     for (std::size_t ph = 0; ph < np; ++ph) {
-      if (st.phases[ph].in_service_unix_s > tk) continue;
+      if (st.phases[ph].in_service_unix_s > tk || merged_away(ph)) continue;
       t.emplace_back(node, dp.Discharge(lt, ph), 1.0);
       t.emplace_back(node, dp.Charge(lt, ph), -1.0);
     }
@@ -155,7 +194,7 @@ void Build(const storage::StationConfig& st, const grid::GridConfig& grid, const
       if (std::isfinite(room)) {
         const int row = add_row([&] { return fmt::format("export_room_{}", k); }, -inf, room);
         for (std::size_t ph = 0; ph < np; ++ph) {
-          if (st.phases[ph].in_service_unix_s <= tk) t.emplace_back(row, dp.Discharge(lt, ph), 1.0);
+          if (st.phases[ph].in_service_unix_s <= tk && !merged_away(ph)) t.emplace_back(row, dp.Discharge(lt, ph), 1.0);
         }
       }
     }
@@ -176,7 +215,7 @@ void Build(const storage::StationConfig& st, const grid::GridConfig& grid, const
       p.c[sb] = standby_cost * dt;
       const int row = add_row([&] { return fmt::format("pv_only_{}", k); }, -inf, std::max(0.0, pv - load - aux));
       for (std::size_t ph = 0; ph < np; ++ph) {
-        if (st.phases[ph].in_service_unix_s <= tk) t.emplace_back(row, dp.Charge(lt, ph), 1.0);
+        if (st.phases[ph].in_service_unix_s <= tk && !merged_away(ph)) t.emplace_back(row, dp.Charge(lt, ph), 1.0);
       }
       t.emplace_back(row, sb, -1.0);
     }
@@ -190,7 +229,7 @@ void Build(const storage::StationConfig& st, const grid::GridConfig& grid, const
       p.c[e] -= *cfg.terminal_value_yuan_per_mwh;
       continue;
     }
-    const double target = cfg.terminal_soc.value_or(st.soc_initial) * st.phases[ph].energy_mwh;
+    const double target = cfg.terminal_soc.value_or(st.soc_initial) * group_energy[ph];
     p.x_lo[e] = std::min(std::max(p.x_lo[e], target), p.x_hi[e]);
   }
   if (cfg.power_quadratic_yuan_per_mw2h > 0.0) {
@@ -254,6 +293,19 @@ void RebuildDispatchProblem(const storage::StationConfig& st, const grid::GridCo
   Build(st, grid, in, cfg, first, count, initial_mwh, dp, with_names, true);
 }
 
+void ExpandMergedPhases(const DispatchProblem& dp, Eigen::VectorXd* x) {
+  for (std::int64_t t = 0; t < dp.steps; ++t) {
+    // Members first (they read their leader's total), the leaders last.
+    for (int pass = 0; pass < 2; ++pass) {
+      for (std::size_t p = 0; p < dp.phases; ++p) {
+        const std::size_t g = dp.leader[p];
+        if ((g == p) != (pass == 1) || dp.share[p] == 1.0) continue;
+        for (int k = 0; k < 3; ++k) (*x)[dp.Charge(t, p) + k] = dp.share[p] * (*x)[dp.Charge(t, g) + k];
+      }
+    }
+  }
+}
+
 opt::Solution ShiftSolution(const DispatchProblem& from, const opt::Solution& s, const DispatchProblem& to,
                             std::int64_t shift) {
   opt::Solution w;
@@ -267,8 +319,12 @@ opt::Solution ShiftSolution(const DispatchProblem& from, const opt::Solution& s,
   };
   for (std::int64_t t = 0; t < to.steps; ++t) {
     const std::int64_t f = std::min(t + shift, from.steps - 1);
-    for (std::size_t p = 0; p < to.phases; ++p)
-      for (int k = 0; k < 3; ++k) copy(to.Charge(t, p) + k, from.Charge(f, p) + k);
+    for (std::size_t p = 0; p < to.phases; ++p) {
+      for (int k = 0; k < 3; ++k) {
+        w.x[to.Charge(t, to.leader[p]) + k] += s.x[from.Charge(f, p) + k];  // each group's total in its leader's columns
+        w.z[to.Charge(t, p) + k] = s.z[from.Charge(f, p) + k];
+      }
+    }
     for (int k = 0; k < to.node_columns; ++k) copy(to.Node(t, k), from.Node(f, k));
     const auto ts = static_cast<std::size_t>(t), fs = static_cast<std::size_t>(f);
     const int rows = to.step_rows[ts + 1] - to.step_rows[ts];
@@ -295,7 +351,8 @@ void OptimalStrategy::Prepare(const InputView& in) {
   for (std::int64_t first = 0; first < n; first += window) {
     const std::int64_t count = std::min(window, n - first);
     const DispatchProblem dp = BuildDispatchProblem(station_, grid_, in, cfg_, first, count, energy);
-    const opt::Result r = opt::Solve(dp.problem, options_);
+    opt::Result r = opt::Solve(dp.problem, options_);
+    ExpandMergedPhases(dp, &r.solution.x);
     ++stats_.windows;
     stats_.iterations += r.info.iterations;
     stats_.solve_seconds += r.info.solve_seconds;
@@ -425,7 +482,8 @@ void RollingHorizonStrategy::Replan(const Observation& obs) {
     warm = ShiftSolution(last_problem_, last_solution_, dp, start - last_start_);
     options.warm_start = &warm;
   }
-  const opt::Result r = opt::Solve(dp.problem, options);
+  opt::Result r = opt::Solve(dp.problem, options);
+  ExpandMergedPhases(dp, &r.solution.x);
   if (r.info.cold_restart) ++stats_.cold_restarts;
   ++stats_.windows;
   stats_.iterations += r.info.iterations;

@@ -26,6 +26,13 @@ struct OptimalConfig {
   std::int64_t window_s = 0;                     //!< 0 = the whole run as one problem
   double power_quadratic_yuan_per_mw2h = 0.0;    //!< ½·q·(c² + d²)·dt: a QP that spreads power
   bool planned_outages_known = false;            //!< power bounds scaled by planned availability
+  //! Plan identical phases as one (DispatchProblem::leader): phases in service through the
+  //! problem, of equal duration (energy / power), at equal SOC and with equal planned
+  //! availability. Exact for the LP: any plan of the phases sums to a plan of the merged
+  //! one with the same cost, and the merged plan split in proportion to the phases'
+  //! ratings is a plan of the phases. Not with the quadratic term (its split is not
+  //! proportional). Off: one set of columns per phase.
+  bool merge_identical_phases = true;
 };
 
 //! A built dispatch problem and where its variables are.
@@ -39,6 +46,11 @@ struct DispatchProblem {
   int node_columns = 3;
   //! Column of charge / discharge / energy of phase p at local step t: (t·phases + p)·3 + {0,1,2};
   //! then the node columns at steps·phases·3 + node_columns·t + {0, 1, 2 (, 3)}.
+  //! Merged phases (OptimalConfig::merge_identical_phases): the columns of phase leader[p]
+  //! carry the whole group's power and energy, the other members' stay fixed at 0 (and
+  //! leave the problem in presolve) until ExpandMergedPhases gives each its share.
+  std::vector<std::size_t> leader;  //!< per phase: the phase whose columns carry its group (itself if alone)
+  std::vector<double> share;        //!< per phase: its part of its group's power and energy
   int Charge(std::int64_t t, std::size_t p) const { return static_cast<int>((t * static_cast<std::int64_t>(phases) + static_cast<std::int64_t>(p)) * 3); }
   int Discharge(std::int64_t t, std::size_t p) const { return Charge(t, p) + 1; }
   int Energy(std::int64_t t, std::size_t p) const { return Charge(t, p) + 2; }
@@ -72,10 +84,15 @@ void RebuildDispatchProblem(const storage::StationConfig& station, const grid::G
                             const InputView& in, const OptimalConfig& cfg, std::int64_t first, std::int64_t count,
                             const std::vector<double>& initial_mwh, DispatchProblem* dp, bool with_names = false);
 
-//! A starting point for `to` from the solution of `from`, a problem of the same layout
-//! starting `shift` steps earlier: each step takes the values of the step `shift` later
-//! in `from` (the last step of `from` past its end). Row duals move with their step
-//! when the step has the same rows; otherwise they start at zero.
+//! Gives each merged phase its share of its group's columns in a solution of `dp` (the
+//! leader's columns held the group's totals), for every step: x per physical phase.
+void ExpandMergedPhases(const DispatchProblem& dp, Eigen::VectorXd* x);
+
+//! A starting point for `to` from the solution of `from` (per physical phase, as
+//! ExpandMergedPhases leaves it), a problem of the same layout starting `shift` steps
+//! earlier: each step takes the values of the step `shift` later in `from` (the last step
+//! of `from` past its end), summed over each of `to`'s merged groups. Row duals move with
+//! their step when the step has the same rows; otherwise they start at zero.
 opt::Solution ShiftSolution(const DispatchProblem& from, const opt::Solution& solution, const DispatchProblem& to,
                             std::int64_t shift);
 

@@ -233,6 +233,85 @@ BOOST_AUTO_TEST_CASE(paths_agree_on_storage_problems) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(identical_phases_merged_exactly) {
+  // Phases of equal duration at equal SOC are planned as one and split in proportion to
+  // their ratings. On seeded random problems the expanded merged plan must be a feasible
+  // plan of the unmerged problem (every row and bound within 1e-6 of its scale) with the
+  // unmerged optimum's cost (1e-8 relative).
+  Rng rng(31, 0);
+  for (int trial = 0; trial < 10; ++trial) {
+    const int n = 48 + static_cast<int>(rng.Uniform() * 200);
+    Case c = Flat(n, 900);
+    for (int k = 0; k < n; ++k) {
+      c.price[k] = 40 + 610 * rng.Uniform();
+      c.pv[k] = 400 * std::max(0.0, std::sin(2 * M_PI * k / 96.0) + 0.3 * rng.Normal());
+      c.load[k] = 60 * rng.Uniform();
+      c.xlim[k] = 150 + 150 * rng.Uniform();
+      c.mlim[k] = 200;
+    }
+    const double hours = 1.0 + 3.0 * rng.Uniform();
+    storage::StationConfig st;
+    const int phases = 2 + static_cast<int>(rng.Uniform() * 2);
+    for (int q = 0; q < phases; ++q) {
+      const double power = 20 + 100 * rng.Uniform();
+      st.phases.push_back(storage::PhaseConfig{fmt::format("p{}", q), power, power * hours, std::numeric_limits<std::int64_t>::min(), 1.0});
+    }
+    st.soc_min = 0.05;
+    st.soc_max = 0.95;
+    st.soc_initial = 0.2 + 0.6 * rng.Uniform();
+    st.eta_charge = 0.9 + 0.09 * rng.Uniform();
+    st.eta_discharge = 0.9 + 0.09 * rng.Uniform();
+    st.self_discharge_per_day = 0.002 * rng.Uniform();
+    OptimalConfig merged, apart;
+    merged.wear_cost_yuan_per_mwh = apart.wear_cost_yuan_per_mwh = 10 * rng.Uniform();
+    if (trial % 3 == 0) merged.max_cycles_per_day = apart.max_cycles_per_day = 1.0;
+    apart.merge_identical_phases = false;
+    grid::GridConfig grid{trial % 2 == 0};
+    const std::vector<double> e0(st.phases.size(), std::nan(""));
+    const DispatchProblem dm = BuildDispatchProblem(st, grid, c.view(), merged, 0, n, e0);
+    const DispatchProblem da = BuildDispatchProblem(st, grid, c.view(), apart, 0, n, e0);
+    BOOST_TEST_CONTEXT("trial " << trial << " (" << n << " steps, " << phases << " phases of " << hours << " h)") {
+      for (int q = 0; q < phases; ++q) BOOST_TEST_REQUIRE(dm.leader[static_cast<std::size_t>(q)] == 0u);
+      BOOST_TEST_REQUIRE(dm.problem.num_rows() < da.problem.num_rows());
+      opt::Result rm = opt::Solve(dm.problem);
+      const opt::Result ra = opt::Solve(da.problem);
+      BOOST_TEST_REQUIRE((rm.status == opt::Status::kOptimal));
+      BOOST_TEST_REQUIRE((ra.status == opt::Status::kOptimal));
+      BOOST_TEST(std::abs(rm.info.objective - ra.info.objective) <= 1e-8 * std::abs(ra.info.objective));
+      ExpandMergedPhases(dm, &rm.solution.x);
+      const Eigen::VectorXd& x = rm.solution.x;
+      const opt::Problem& pa = da.problem;
+      const double scale = 1e-6 * std::max(1.0, pa.x_hi.cwiseAbs().maxCoeff());
+      for (Eigen::Index j = 0; j < x.size(); ++j) {
+        BOOST_TEST_REQUIRE(x[j] >= pa.x_lo[j] - scale);
+        BOOST_TEST_REQUIRE(x[j] <= pa.x_hi[j] + scale);
+      }
+      const Eigen::VectorXd activity = pa.A * x;
+      for (Eigen::Index i = 0; i < activity.size(); ++i) {
+        BOOST_TEST_REQUIRE(activity[i] >= pa.row_lo[i] - scale, "row " << i);
+        BOOST_TEST_REQUIRE(activity[i] <= pa.row_hi[i] + scale, "row " << i);
+      }
+      const double cost = pa.c.dot(x) + pa.objective_offset;
+      BOOST_TEST(std::abs(cost - ra.info.objective) <= 1e-8 * std::abs(ra.info.objective));
+    }
+  }
+  // Not merged: another duration; another SOC; a phase entering service later; the QP.
+  Case c = Flat(96, 900);
+  storage::StationConfig st = OnePhase(100, 200, 0.95, 0.5);
+  st.phases.push_back(storage::PhaseConfig{"b", 50, 150, std::numeric_limits<std::int64_t>::min(), 0.0});
+  const std::vector<double> none(2, std::nan(""));
+  BOOST_TEST(BuildDispatchProblem(st, grid::GridConfig{}, c.view(), {}, 0, 96, none).leader[1] == 1u);
+  st.phases[1].energy_mwh = 100;
+  BOOST_TEST(BuildDispatchProblem(st, grid::GridConfig{}, c.view(), {}, 0, 96, none).leader[1] == 0u);
+  BOOST_TEST(BuildDispatchProblem(st, grid::GridConfig{}, c.view(), {}, 0, 96, {100.0, 40.0}).leader[1] == 1u);
+  BOOST_TEST(BuildDispatchProblem(st, grid::GridConfig{}, c.view(), {}, 0, 96, {100.0, 50.0}).leader[1] == 0u);
+  OptimalConfig qp;
+  qp.power_quadratic_yuan_per_mw2h = 1.0;
+  BOOST_TEST(BuildDispatchProblem(st, grid::GridConfig{}, c.view(), qp, 0, 96, none).leader[1] == 1u);
+  st.phases[1].in_service_unix_s = c.axis.TimeAt(10);
+  BOOST_TEST(BuildDispatchProblem(st, grid::GridConfig{}, c.view(), {}, 0, 96, none).leader[1] == 1u);
+}
+
 BOOST_AUTO_TEST_CASE(random_problems_match_clp_and_glpsol) {
   BOOST_TEST_REQUIRE(std::system("command -v clp > /dev/null && command -v glpsol > /dev/null") == 0,
                      "clp and glpsol are needed (Debian: coinor-clp, glpk-utils; tools/build.sh installs them)");

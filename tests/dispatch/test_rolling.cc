@@ -371,8 +371,10 @@ BOOST_AUTO_TEST_CASE(shifted_solution_keeps_each_value_with_its_time_step) {
   const engine::ModelConfig m = Model();
   const InputView view{&in.axis, &in.pv_mw, &in.load_mw, &in.price_yuan_per_mwh, &in.export_limit_mw, &in.import_limit_mw};
   const std::vector<double> e0(2, std::nan(""));
-  const DispatchProblem from = BuildDispatchProblem(m.station, m.grid, view, {}, 10, 192, e0);
-  const DispatchProblem to = BuildDispatchProblem(m.station, m.grid, view, {}, 14, 192, e0);
+  OptimalConfig apart;  // the two phases (2 h each, same SOC) would be merged: keep them apart here
+  apart.merge_identical_phases = false;
+  const DispatchProblem from = BuildDispatchProblem(m.station, m.grid, view, apart, 10, 192, e0);
+  const DispatchProblem to = BuildDispatchProblem(m.station, m.grid, view, apart, 14, 192, e0);
   opt::Solution s;  // each entry tagged with its index
   s.x = Eigen::VectorXd::LinSpaced(from.problem.num_vars(), 0, from.problem.num_vars() - 1);
   s.z = -s.x;
@@ -392,6 +394,17 @@ BOOST_AUTO_TEST_CASE(shifted_solution_keeps_each_value_with_its_time_step) {
     BOOST_TEST_REQUIRE(w.y[to.step_rows[ts]] == s.y[from.step_rows[fs]]);
   }
   BOOST_TEST(to.step_rows.back() == to.problem.num_rows());
+  // Into a problem with the phases merged: each step's group total in the leader's columns.
+  const DispatchProblem merged = BuildDispatchProblem(m.station, m.grid, view, {}, 14, 192, e0);
+  BOOST_TEST_REQUIRE(merged.leader[1] == 0u);
+  const opt::Solution wm = ShiftSolution(from, s, merged, 4);
+  for (std::int64_t t = 0; t < merged.steps; ++t) {
+    const std::int64_t f = std::min<std::int64_t>(t + 4, from.steps - 1);
+    for (int k = 0; k < 3; ++k) {
+      BOOST_TEST_REQUIRE(wm.x[merged.Charge(t, 0) + k] == s.x[from.Charge(f, 0) + k] + s.x[from.Charge(f, 1) + k]);
+      BOOST_TEST_REQUIRE(wm.x[merged.Charge(t, 1) + k] == 0.0);
+    }
+  }
 }
 
 BOOST_AUTO_TEST_CASE(problem_rebuilt_in_place_equals_a_fresh_build) {
