@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include "sim/core/rng.h"
 
@@ -9,6 +10,20 @@ namespace essim::dispatch {
 
 void IssueForecast(const ForecastConfig& c, const Series& actual, const TimeAxis& axis, std::int64_t k,
                    std::int64_t h, std::uint64_t stream, std::vector<double>* out, const Series* bound) {
+  Forecaster(c, actual, axis, stream, bound).Issue(k, h, out);
+}
+
+Forecaster::Forecaster(ForecastConfig c, const Series& actual, const TimeAxis& axis, std::uint64_t stream,
+                       const Series* bound)
+    : c_(std::move(c)), actual_(&actual), axis_(&axis), stream_(stream), bound_(bound),
+      scale_(c_.kind == ForecastKind::kNoisy && actual.size() > 0 ? actual.abs().maxCoeff() : 0.0) {}
+
+void Forecaster::Issue(std::int64_t k, std::int64_t h, std::vector<double>* out) const {
+  const ForecastConfig& c = c_;
+  const Series& actual = *actual_;
+  const TimeAxis& axis = *axis_;
+  const Series* bound = bound_;
+  const std::uint64_t stream = stream_;
   const std::int64_t n = actual.size();
   out->assign(static_cast<std::size_t>(h), 0.0);
   auto at = [&](std::int64_t i) { return actual[std::clamp<std::int64_t>(i, 0, n - 1)]; };
@@ -51,7 +66,7 @@ void IssueForecast(const ForecastConfig& c, const Series& actual, const TimeAxis
       return;
     }
     case ForecastKind::kNoisy: {
-      const double scale = n > 0 ? actual.abs().maxCoeff() : 0.0;
+      const double scale = scale_;
       Rng rng(c.seed ^ (0x9E3779B97F4A7C15ULL * (static_cast<std::uint64_t>(k) + 1)), stream);
       const double dt_h = axis.dt_h();
       const double phi = std::exp(-dt_h / std::max(c.correlation_h, 1e-9));

@@ -44,4 +44,24 @@ struct ForecastConfig {
 void IssueForecast(const ForecastConfig& c, const Series& actual, const TimeAxis& axis, std::int64_t k,
                    std::int64_t h, std::uint64_t stream, std::vector<double>* out, const Series* bound = nullptr);
 
+//! The same for many decisions over one run: what the model needs of the whole series
+//! (the noisy model's error scale, the series' largest magnitude) is computed once.
+//! `actual`, `axis` and `bound` must outlive it.
+class Forecaster {
+ public:
+  Forecaster() = default;
+  Forecaster(ForecastConfig c, const Series& actual, const TimeAxis& axis, std::uint64_t stream,
+             const Series* bound = nullptr);
+  //! IssueForecast at decision step k for h steps.
+  void Issue(std::int64_t k, std::int64_t h, std::vector<double>* out) const;
+
+ private:
+  ForecastConfig c_;
+  const Series* actual_ = nullptr;
+  const TimeAxis* axis_ = nullptr;
+  std::uint64_t stream_ = 0;
+  const Series* bound_ = nullptr;
+  double scale_ = 0.0;
+};
+
 }  // namespace essim::dispatch

@@ -406,6 +406,9 @@ RollingHorizonStrategy::RollingHorizonStrategy(storage::StationConfig station, g
 
 void RollingHorizonStrategy::Prepare(const InputView& inputs) {
   actual_ = inputs;
+  pv_forecaster_ = Forecaster(cfg_.pv, *inputs.pv_mw, *inputs.axis, 1, inputs.pv_bound_mw);
+  load_forecaster_ = Forecaster(cfg_.load, *inputs.load_mw, *inputs.axis, 2);
+  price_forecaster_ = Forecaster(cfg_.price, *inputs.price_yuan_per_mwh, *inputs.axis, 3);
   const auto n = static_cast<std::size_t>(inputs.axis->count);
   used_pv_.assign(n, 0.0);
   used_load_ = used_pv_;
@@ -459,9 +462,9 @@ void RollingHorizonStrategy::Replan(const Observation& obs) {
   const std::int64_t h = std::min(horizon, n - start);
   // Forecasts issued now, at k, for [k, start + h): the window reads them from `start`.
   const std::int64_t lead = start - k;
-  IssueForecast(cfg_.pv, *actual_.pv_mw, axis, k, lead + h, 1, &pv_fc_, actual_.pv_bound_mw);
-  IssueForecast(cfg_.load, *actual_.load_mw, axis, k, lead + h, 2, &load_fc_);
-  IssueForecast(cfg_.price, *actual_.price_yuan_per_mwh, axis, k, lead + h, 3, &price_fc_);
+  pv_forecaster_.Issue(k, lead + h, &pv_fc_);
+  load_forecaster_.Issue(k, lead + h, &load_fc_);
+  price_forecaster_.Issue(k, lead + h, &price_fc_);
   const TimeAxis window{axis.TimeAt(start), axis.step_s, h, axis.utc_offset_s};
   const Series pv = Eigen::Map<const Series>(pv_fc_.data() + lead, h), load = Eigen::Map<const Series>(load_fc_.data() + lead, h);
   const Series price = Eigen::Map<const Series>(price_fc_.data() + lead, h);

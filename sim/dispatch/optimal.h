@@ -186,6 +186,7 @@ class RollingHorizonStrategy final : public Strategy {
   std::int64_t next_replan_ = 0, committed_end_ = 0;
   std::vector<double> committed_mw_, committed_phase_mw_;  //!< per step (× phases): the setpoints committed so far
   std::vector<std::int64_t> committed_at_;
+  Forecaster pv_forecaster_, load_forecaster_, price_forecaster_;  //!< over actual_ (streams 1, 2, 3)
   std::vector<double> pv_fc_, load_fc_, price_fc_;
   std::vector<double> used_pv_, used_load_, used_price_;
   DispatchProblem last_problem_;    //!< the previous window's problem and solution: the warm start
