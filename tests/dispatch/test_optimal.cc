@@ -44,6 +44,19 @@ Case Flat(int n, int step_s = 3600) {
   return c;
 }
 
+// A seeded case with a daily PV shape: price, PV, load and both limits drawn per step.
+Case SunnyCase(Rng& rng, int n, int step_s) {
+  Case c = Flat(n, step_s);
+  for (int k = 0; k < n; ++k) {
+    c.price[k] = 40 + 610 * rng.Uniform();
+    c.pv[k] = 500 * std::max(0.0, std::sin(2 * M_PI * k / (86400.0 / step_s)) + 0.3 * rng.Normal());
+    c.load[k] = 80 * rng.Uniform();
+    c.xlim[k] = 200 + 200 * rng.Uniform();
+    c.mlim[k] = 150 + 100 * rng.Uniform();
+  }
+  return c;
+}
+
 storage::StationConfig OnePhase(double p, double e, double eta, double soc0 = 0.0) {
   storage::StationConfig s;
   s.phases = {storage::PhaseConfig{"a", p, e, std::numeric_limits<std::int64_t>::min(), 0.0}};
@@ -241,14 +254,7 @@ BOOST_AUTO_TEST_CASE(identical_phases_merged_exactly) {
   Rng rng(31, 0);
   for (int trial = 0; trial < 10; ++trial) {
     const int n = 48 + static_cast<int>(rng.Uniform() * 200);
-    Case c = Flat(n, 900);
-    for (int k = 0; k < n; ++k) {
-      c.price[k] = 40 + 610 * rng.Uniform();
-      c.pv[k] = 400 * std::max(0.0, std::sin(2 * M_PI * k / 96.0) + 0.3 * rng.Normal());
-      c.load[k] = 60 * rng.Uniform();
-      c.xlim[k] = 150 + 150 * rng.Uniform();
-      c.mlim[k] = 200;
-    }
+    const Case c = SunnyCase(rng, n, 900);
     const double hours = 1.0 + 3.0 * rng.Uniform();
     storage::StationConfig st;
     const int phases = 2 + static_cast<int>(rng.Uniform() * 2);
@@ -321,14 +327,7 @@ BOOST_AUTO_TEST_CASE(random_problems_match_clp_and_glpsol) {
   for (int trial = 0; trial < 12; ++trial) {
     const int n = 12 + static_cast<int>(rng.Uniform() * 300);
     const int phases = 1 + static_cast<int>(rng.Uniform() * 3);
-    Case c = Flat(n, rng.Uniform() < 0.5 ? 900 : 3600);
-    for (int k = 0; k < n; ++k) {
-      c.price[k] = 40 + 610 * rng.Uniform();
-      c.pv[k] = 500 * std::max(0.0, std::sin(2 * M_PI * k / (c.axis.step_s == 900 ? 96.0 : 24.0)) + 0.3 * rng.Normal());
-      c.load[k] = 80 * rng.Uniform();
-      c.xlim[k] = 200 + 200 * rng.Uniform();
-      c.mlim[k] = 150 + 100 * rng.Uniform();
-    }
+    const Case c = SunnyCase(rng, n, rng.Uniform() < 0.5 ? 900 : 3600);
     storage::StationConfig st;
     for (int p = 0; p < phases; ++p) {
       const std::int64_t in_service = rng.Uniform() < 0.3 ? c.axis.TimeAt(static_cast<std::int64_t>(rng.Uniform() * n)) : std::numeric_limits<std::int64_t>::min();
