@@ -536,6 +536,13 @@ std::vector<std::string> Problem::Validate() const {
   if (row_lo.size() != m || row_hi.size() != m) e.push_back("row_lo and row_hi must have one entry per row");
   if (Q.nonZeros() > 0 && (Q.rows() != n || Q.cols() != n)) e.push_back("Q must be n × n");
   if (!e.empty()) return e;
+  // Valid data (the common case) is recognized by whole-array tests; the element loops
+  // below, which name what is wrong, run only when one fails (or for a QP's Q).
+  const auto bounds_ok = [](const Eigen::VectorXd& lo, const Eigen::VectorXd& hi) {
+    return (lo.array() <= hi.array()).all() && (lo.array() < kInf).all() && (hi.array() > -kInf).all();  // (false for NaN)
+  };
+  const Eigen::Map<const Eigen::VectorXd> a_values(A.valuePtr(), A.nonZeros());
+  if (A.isCompressed() && Q.nonZeros() == 0 && c.allFinite() && bounds_ok(x_lo, x_hi) && bounds_ok(row_lo, row_hi) && a_values.allFinite()) return e;
   for (Eigen::Index j = 0; j < n; ++j) {
     if (!std::isfinite(c[j])) e.push_back(fmt::format("c[{}] is not finite", j));
     if (std::isnan(x_lo[j]) || std::isnan(x_hi[j]) || x_lo[j] > x_hi[j] || x_lo[j] == kInf || x_hi[j] == -kInf) {

@@ -4,6 +4,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <cmath>
+#include <functional>
 #include <limits>
 
 #include "sim/core/rng.h"
@@ -661,6 +662,25 @@ BOOST_AUTO_TEST_CASE(invalid_input_rejected) {
   q.Q.insert(0, 1) = 1;  // not symmetric
   BOOST_CHECK_THROW(Solve(q), std::invalid_argument);
   BOOST_TEST(!p.Validate().size());
+  // Each kind of bad entry is found (valid data passes whole-array tests first).
+  const double inf = std::numeric_limits<double>::infinity();
+  const std::vector<std::function<void(Problem&)>> breaks{
+      [](Problem& b) { b.A.coeffRef(0, 1) = std::nan(""); },
+      [inf](Problem& b) { b.A.coeffRef(0, 0) = inf; },
+      [](Problem& b) { b.row_lo[0] = std::nan(""); },
+      [](Problem& b) { b.row_lo[0] = 3, b.row_hi[0] = 2; },
+      [inf](Problem& b) { b.row_hi[0] = -inf; },
+      [inf](Problem& b) { b.x_lo[1] = inf; },
+      [inf](Problem& b) { b.x_hi[0] = -inf; },
+      [](Problem& b) { b.x_hi[1] = std::nan(""); },
+      [inf](Problem& b) { b.c[0] = -inf; },
+  };
+  for (std::size_t k = 0; k < breaks.size(); ++k) {
+    Problem b = p;
+    breaks[k](b);
+    BOOST_TEST(b.Validate().size() == 1u, "break " << k);
+    BOOST_CHECK_THROW(Solve(b), std::invalid_argument);
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
