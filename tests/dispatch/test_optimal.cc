@@ -160,18 +160,51 @@ BOOST_AUTO_TEST_CASE(no_simultaneous_charge_and_discharge_at_price_floor) {
   st.phases.push_back(storage::PhaseConfig{"b", 50, 100, std::numeric_limits<std::int64_t>::min(), 0.0});
   st.soc_min = 0.05;
   st.soc_max = 0.95;
-  DispatchProblem dp;
-  const opt::Result r = SolveCase(st, c, {}, opt::LinearSolver::kAuto, &dp);
-  BOOST_TEST_REQUIRE((r.status == opt::Status::kOptimal));
-  for (int t = 0; t < 96; ++t) {
-    double ch = 0, dis = 0;
-    for (std::size_t p = 0; p < 2; ++p) {
-      const double cp = r.solution.x[dp.Charge(t, p)], dpp = r.solution.x[dp.Discharge(t, p)];
-      BOOST_TEST_REQUIRE(std::min(cp, dpp) < 1e-5);  // per phase
-      ch += cp;
-      dis += dpp;
+  for (const bool merge : {true, false}) {  // the two phases (2 h each) planned as one, and apart
+    OptimalConfig cfg;
+    cfg.merge_identical_phases = merge;
+    DispatchProblem dp;
+    opt::Result r = SolveCase(st, c, cfg, opt::LinearSolver::kAuto, &dp);
+    BOOST_TEST_REQUIRE((r.status == opt::Status::kOptimal));
+    BOOST_TEST_REQUIRE(dp.leader[1] == (merge ? 0u : 1u));
+    ExpandMergedPhases(dp, &r.solution.x);
+    for (int t = 0; t < 96; ++t) {
+      double ch = 0, dis = 0;
+      for (std::size_t p = 0; p < 2; ++p) {
+        const double cp = r.solution.x[dp.Charge(t, p)], dpp = r.solution.x[dp.Discharge(t, p)];
+        BOOST_TEST_REQUIRE(std::min(cp, dpp) < 1e-5);  // per phase
+        ch += cp;
+        dis += dpp;
+      }
+      BOOST_TEST_REQUIRE(std::min(ch, dis) < 1e-5);  // and across phases
+      // Never discharging into curtailment: a row over both phases, or with one planned
+      // phase a bound on its discharge.
+      BOOST_TEST_REQUIRE(dis <= std::max(0.0, c.xlim[t] - c.pv[t]) + 1e-6);
     }
-    BOOST_TEST_REQUIRE(std::min(ch, dis) < 1e-5);  // and across phases
+  }
+}
+
+BOOST_AUTO_TEST_CASE(export_room_is_a_bound_with_one_planned_phase) {
+  // One phase (or one merged group): Σd ≤ max(0, limit − PV surplus) becomes the
+  // discharge's upper bound, and no export_room row is built; with two phases apart, rows.
+  Case c = Flat(48, 1800);
+  for (int k = 0; k < 48; ++k) {
+    c.pv[k] = 600.0 * std::max(0.0, std::sin(M_PI * (k - 12) / 24.0));
+    c.xlim[k] = 300.0;
+  }
+  storage::StationConfig st = OnePhase(100, 200, 0.92, 0.5);
+  st.phases.push_back(storage::PhaseConfig{"b", 50, 100, std::numeric_limits<std::int64_t>::min(), 0.0});
+  for (const bool merge : {true, false}) {
+    OptimalConfig cfg;
+    cfg.merge_identical_phases = merge;
+    const DispatchProblem dp = BuildDispatchProblem(st, grid::GridConfig{}, c.view(), cfg, 0, 48,
+                                                    std::vector<double>(2, std::nan("")), true);
+    int rows = 0;
+    for (const auto& name : dp.problem.row_names) rows += name.rfind("export_room_", 0) == 0;
+    BOOST_TEST(rows == (merge ? 0 : 48));
+    for (int t = 0; merge && t < 48; ++t) {
+      BOOST_TEST(dp.problem.x_hi[dp.Discharge(t, 0)] == std::min(150.0, std::max(0.0, 300.0 - c.pv[t])));
+    }
   }
 }
 
