@@ -69,6 +69,7 @@ void Build(const storage::StationConfig& st, const grid::GridConfig& grid, const
   std::vector<double> e0(np, 0.0);  // stored energy at the first step in service
   for (std::size_t ph = 0; ph < np; ++ph) {
     const auto& pc = st.phases[ph];
+    // (the state handed over by the physics may sit an ulp outside the SOC window)
     const bool given = ph < initial_mwh.size() && !std::isnan(initial_mwh[ph]);
     e0[ph] = given ? std::clamp(initial_mwh[ph], st.soc_min * pc.energy_mwh, st.soc_max * pc.energy_mwh)
                    : st.soc_initial * pc.energy_mwh;
@@ -104,6 +105,8 @@ void Build(const storage::StationConfig& st, const grid::GridConfig& grid, const
   }
   for (std::size_t ph = 0; ph < np; ++ph) dp.share[ph] = st.phases[ph].energy_mwh / group_energy[dp.leader[ph]];
   auto merged_away = [&](std::size_t ph) { return dp.leader[ph] != ph; };
+  // Phase ph has columns of its own at time tk: in service and not merged into another.
+  auto planned = [&](std::size_t ph, std::int64_t tk) { return st.phases[ph].in_service_unix_s <= tk && !merged_away(ph); };
   std::vector<bool> started(np, false);
   std::vector<int> day_rows;  // cycles cap rows, one per local day
   std::int64_t current_day = std::numeric_limits<std::int64_t>::min();
@@ -183,7 +186,7 @@ void Build(const storage::StationConfig& st, const grid::GridConfig& grid, const
     t.emplace_back(node, imp, 1.0);
     t.emplace_back(node, exp, -1.0);
     for (std::size_t ph = 0; ph < np; ++ph) {
-      if (st.phases[ph].in_service_unix_s > tk || merged_away(ph)) continue;
+      if (!planned(ph, tk)) continue;
       t.emplace_back(node, dp.Discharge(lt, ph), 1.0);
       t.emplace_back(node, dp.Charge(lt, ph), -1.0);
     }
@@ -193,17 +196,17 @@ void Build(const storage::StationConfig& st, const grid::GridConfig& grid, const
       // With one phase (or one merged group) in service the rule is a bound on its
       // discharge, not a row: a row and a slack fewer per step (the rolling year ~12 % faster).
       const double room = std::max(0.0, (*in.export_limit_mw)[k] - (pv - load - aux));
-      int planned = 0, last = -1;
+      int phases_planned = 0, last = -1;
       for (std::size_t ph = 0; ph < np; ++ph) {
-        if (st.phases[ph].in_service_unix_s <= tk && !merged_away(ph)) ++planned, last = static_cast<int>(ph);
+        if (planned(ph, tk)) ++phases_planned, last = static_cast<int>(ph);
       }
-      if (std::isfinite(room) && planned == 1) {
+      if (std::isfinite(room) && phases_planned == 1) {
         double& hi = p.x_hi[dp.Discharge(lt, static_cast<std::size_t>(last))];
         hi = std::min(hi, room);
       } else if (std::isfinite(room)) {
         const int row = add_row([&] { return fmt::format("export_room_{}", k); }, -inf, room);
         for (std::size_t ph = 0; ph < np; ++ph) {
-          if (st.phases[ph].in_service_unix_s <= tk && !merged_away(ph)) t.emplace_back(row, dp.Discharge(lt, ph), 1.0);
+          if (planned(ph, tk)) t.emplace_back(row, dp.Discharge(lt, ph), 1.0);
         }
       }
     }
@@ -224,7 +227,7 @@ void Build(const storage::StationConfig& st, const grid::GridConfig& grid, const
       p.c[sb] = standby_cost * dt;
       const int row = add_row([&] { return fmt::format("pv_only_{}", k); }, -inf, std::max(0.0, pv - load - aux));
       for (std::size_t ph = 0; ph < np; ++ph) {
-        if (st.phases[ph].in_service_unix_s <= tk && !merged_away(ph)) t.emplace_back(row, dp.Charge(lt, ph), 1.0);
+        if (planned(ph, tk)) t.emplace_back(row, dp.Charge(lt, ph), 1.0);
       }
       t.emplace_back(row, sb, -1.0);
     }
