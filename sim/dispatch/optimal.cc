@@ -145,9 +145,8 @@ void Build(const storage::StationConfig& st, const grid::GridConfig& grid, const
       name_var(c, "charge_{}_{}", merged_away(ph) ? pc.name : group_name[ph], k);
       name_var(d, "discharge_{}_{}", merged_away(ph) ? pc.name : group_name[ph], k);
       name_var(e, "energy_{}_{}", merged_away(ph) ? pc.name : group_name[ph], k);
-      const bool in_service = pc.in_service_unix_s <= tk;
       // Out of service, or merged into a leader: all bounds stay [0, 0], fixed and presolved away.
-      if (!in_service || merged_away(ph)) continue;
+      if (!planned(ph, tk)) continue;
       const double avail = cfg.planned_outages_known ? storage::PlannedAvailability(pc.outages, tk) : 1.0;
       p.x_hi[c] = avail * group_power[ph];
       p.x_hi[d] = avail * group_power[ph];
@@ -157,7 +156,7 @@ void Build(const storage::StationConfig& st, const grid::GridConfig& grid, const
       p.c[d] = -price * dt + (cfg.wear_cost_yuan_per_mwh + kThroughputTieBreak) * dt;
       // e_t − keep·e_{t−1} − η_c·dt·c + dt/η_d·d = keep·E0 (first step in service) or 0.
       double rhs = 0.0;
-      const int row = add_row([&] { return fmt::format("soc_{}_{}", pc.name, k); }, 0.0, 0.0);
+      const int row = add_row([&] { return fmt::format("soc_{}_{}", group_name[ph], k); }, 0.0, 0.0);
       t.emplace_back(row, e, 1.0);
       t.emplace_back(row, c, -st.eta_charge * dt);
       t.emplace_back(row, d, dt / st.eta_discharge);
