@@ -67,7 +67,9 @@ struct Options {
 
 //! What happened. Residuals are of the unscaled problem:
 //! primal = ‖Ax − s‖∞/(1 + ‖bounds‖∞) with s the row activity clipped to its bounds,
-//! dual = ‖c + Qx − Aᵀy − z‖∞/(1 + ‖c‖∞), gap = |primal obj − dual obj|/(1 + |primal obj|).
+//! dual = ‖c + Qx − Aᵀy − z‖∞/(1 + ‖c‖∞), gap = |primal obj − dual obj|/(1 + |primal obj|),
+//! where z is the iterate's bound duals or the reduced costs put on the existing bounds by
+//! their sign (dual objective = the Lagrangian bound at y), whichever certifies better.
 struct Info {
   int iterations = 0;
   double primal_residual = 0.0, dual_residual = 0.0, gap = 0.0;
