@@ -360,14 +360,14 @@ bool IsDiagonal(const SparseMatrix& Q) {
 }  // namespace
 
 int NormalBandwidth(const SparseMatrix& A) {
+  // Row indices are sorted within a column: its span is its last row minus its first.
+  const int* outer = A.outerIndexPtr();
+  const int* inner = A.innerIndexPtr();
+  const int* counts = A.innerNonZeroPtr();  // (uncompressed storage only)
   int k = 0;
   for (Eigen::Index j = 0; j < A.outerSize(); ++j) {
-    int lo = std::numeric_limits<int>::max(), hi = -1;
-    for (SparseMatrix::InnerIterator it(A, j); it; ++it) {
-      lo = std::min(lo, static_cast<int>(it.row()));
-      hi = std::max(hi, static_cast<int>(it.row()));
-    }
-    if (hi >= 0) k = std::max(k, hi - lo);
+    const int begin = outer[j], end = counts ? begin + counts[j] : outer[j + 1];
+    if (end > begin) k = std::max(k, inner[end - 1] - inner[begin]);
   }
   return k;
 }

@@ -647,6 +647,9 @@ BOOST_AUTO_TEST_CASE(band_path_solves_the_kkt_equations_at_every_size) {
       a.setFromTriplets(t.begin(), t.end());
       const int bw = NormalBandwidth(a);
       BOOST_TEST_REQUIRE(bw == std::min(k, m - 1));
+      SparseMatrix loose = a;  // the same matrix in uncompressed storage
+      loose.uncompress();
+      BOOST_TEST_REQUIRE(NormalBandwidth(loose) == bw);
       Eigen::VectorXd d(n), rx(n), ry(m);
       for (int j = 0; j < n; ++j) d[j] = std::pow(10.0, 6.0 * rng.Uniform() - 3.0);
       for (int j = 0; j < n; ++j) rx[j] = rng.Normal();
