@@ -16,14 +16,64 @@ void IssueForecast(const ForecastConfig& c, const Series& actual, const TimeAxis
 Forecaster::Forecaster(ForecastConfig c, const Series& actual, const TimeAxis& axis, std::uint64_t stream,
                        const Series* bound)
     : c_(std::move(c)), actual_(&actual), axis_(&axis), stream_(stream), bound_(bound),
-      scale_(c_.kind == ForecastKind::kNoisy && actual.size() > 0 ? actual.abs().maxCoeff() : 0.0) {}
+      scale_(c_.kind == ForecastKind::kNoisy && actual.size() > 0 ? actual.abs().maxCoeff() : 0.0) {
+  if (c_.kind != ForecastKind::kNoisy) return;
+  // The spread at lead l steps, S(l), at the middle of the step as before: σ_1h·lead below
+  // 1 h, linear to σ_24h at 24 h, held beyond; never falling (news only accumulates, so a
+  // σ_24h below σ_1h is held at the spread already reached).
+  const double dt_h = axis.dt_h();
+  phi_ = std::exp(-dt_h / std::max(c_.correlation_h, 1e-9));
+  double prev = 0.0;
+  for (std::int64_t l = 0;; ++l) {
+    const double lead_h = (static_cast<double>(l) + 0.5) * dt_h;
+    const double stated = lead_h < 1.0 ? c_.sigma_1h * lead_h
+                                       : c_.sigma_1h + (c_.sigma_24h - c_.sigma_1h) * std::min(1.0, (lead_h - 1.0) / 23.0);
+    const double sigma = std::max(prev, stated);
+    if (lead_h > 24.0 && sigma == prev) break;  // (no news arrives further ahead)
+    b_.push_back(std::sqrt(sigma * sigma - prev * prev));
+    prev = sigma;
+  }
+}
+
+namespace {
+
+// Standard normals by Marsaglia's polar method, in pairs (no trigonometric call: the
+// innovation paths draw ~100 values per step of the run).
+void PolarNormals(Rng* rng, double* out, std::size_t n) {
+  for (std::size_t i = 0; i < n; i += 2) {
+    double u, v, q;
+    do {
+      u = 2.0 * rng->Uniform() - 1.0;
+      v = 2.0 * rng->Uniform() - 1.0;
+      q = u * u + v * v;
+    } while (q >= 1.0 || q == 0.0);
+    const double f = std::sqrt(-2.0 * std::log(q) / q);
+    out[i] = u * f;
+    if (i + 1 < n) out[i + 1] = v * f;
+  }
+}
+
+}  // namespace
+
+const double* Forecaster::Path(std::int64_t s) const {
+  const std::size_t len = b_.size();
+  const std::size_t slot = static_cast<std::size_t>(s) & (path_step_.size() - 1);
+  double* w = paths_.data() + slot * len;
+  if (path_step_[slot] == s) return w;
+  path_step_[slot] = s;
+  // W_s: unit-variance AR(1) over the targets s, s + 1, ..., from its own seeded stream.
+  Rng rng(c_.seed ^ (0x9E3779B97F4A7C15ULL * (static_cast<std::uint64_t>(s) + 1)), stream_);
+  PolarNormals(&rng, w, len);
+  const double cw = std::sqrt(1.0 - phi_ * phi_);
+  for (std::size_t i = 1; i < len; ++i) w[i] = phi_ * w[i - 1] + cw * w[i];
+  return w;
+}
 
 void Forecaster::Issue(std::int64_t k, std::int64_t h, std::vector<double>* out) const {
   const ForecastConfig& c = c_;
   const Series& actual = *actual_;
   const TimeAxis& axis = *axis_;
   const Series* bound = bound_;
-  const std::uint64_t stream = stream_;
   const std::int64_t n = actual.size();
   out->assign(static_cast<std::size_t>(h), 0.0);
   auto at = [&](std::int64_t i) { return actual[std::clamp<std::int64_t>(i, 0, n - 1)]; };
@@ -66,19 +116,25 @@ void Forecaster::Issue(std::int64_t k, std::int64_t h, std::vector<double>* out)
       return;
     }
     case ForecastKind::kNoisy: {
-      const double scale = scale_;
-      Rng rng(c.seed ^ (0x9E3779B97F4A7C15ULL * (static_cast<std::uint64_t>(k) + 1)), stream);
-      const double dt_h = axis.dt_h();
-      const double phi = std::exp(-dt_h / std::max(c.correlation_h, 1e-9));
-      double u = rng.Normal();
+      // e(k, T) = Σ_{s=k..T} b(T − s)·W_s(T), summed path by path in a fixed order: the
+      // bits depend on (seed, stream, k, h) only, not on what the cache held.
+      const auto len = static_cast<std::int64_t>(b_.size());
+      if (path_step_.size() < static_cast<std::size_t>(h)) {
+        std::size_t slots = 1;
+        while (slots < static_cast<std::size_t>(h)) slots *= 2;
+        path_step_.assign(slots, -1);
+        paths_.assign(slots * b_.size(), 0.0);
+      }
+      double* e = out->data();
+      for (std::int64_t s = k; s < k + h; ++s) {
+        const double* w = Path(s);
+        const std::int64_t m = std::min(len, k + h - s);
+        for (std::int64_t i = 0; i < m; ++i) e[s - k + i] += b_[static_cast<std::size_t>(i)] * w[i];
+      }
       for (std::int64_t i = 0; i < h; ++i) {
-        if (i > 0) u = phi * u + std::sqrt(1.0 - phi * phi) * rng.Normal();
-        const double lead_h = (static_cast<double>(i) + 0.5) * dt_h;
-        double sigma = lead_h < 1.0 ? c.sigma_1h * lead_h
-                                    : c.sigma_1h + (c.sigma_24h - c.sigma_1h) * std::min(1.0, (lead_h - 1.0) / 23.0);
-        const double v = at(k + i) + sigma * scale * u;
+        const double v = at(k + i) + scale_ * e[i];
         const double hi = bound ? std::max(c.lo, std::min(c.hi, (*bound)[std::clamp<std::int64_t>(k + i, 0, n - 1)])) : c.hi;
-        (*out)[static_cast<std::size_t>(i)] = std::clamp(v, c.lo, hi);
+        e[i] = std::clamp(v, c.lo, hi);
       }
       return;
     }

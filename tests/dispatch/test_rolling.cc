@@ -120,6 +120,59 @@ BOOST_AUTO_TEST_CASE(noisy_reproducible_and_spread_grows_with_lead) {
   BOOST_TEST(s24 < 0.25);
 }
 
+BOOST_AUTO_TEST_CASE(noisy_forecasts_evolve_as_news_arrives) {
+  // The martingale model of forecast evolution (Heath & Jackson 1994): the forecast of a
+  // target issued one step later differs from the earlier one by exactly the news of that
+  // step, b(lead)·W, which is independent of what is still unknown (the later error). So
+  //  - beyond the last lead that receives news (24 h), successive issues agree to the bit;
+  //  - at 1 h lead the revision is uncorrelated with the later error, and its variance is
+  //    the difference of the stated spreads' squares, S(4)² − S(3)².
+  // Independent draws per issue (the model before) give a correlation of −1/√2 and fail.
+  const engine::Inputs a = Days(40, 2);
+  ForecastConfig c;
+  c.kind = ForecastKind::kNoisy;
+  c.seed = 5;
+  c.lo = -kInf;
+  const Series& actual = a.price_yuan_per_mwh;
+  const double scale = actual.abs().maxCoeff();
+  auto spread = [&](int lead_steps) {  // S at the middle of the step, as documented
+    const double h = (lead_steps + 0.5) * 0.25;
+    return h < 1.0 ? c.sigma_1h * h : c.sigma_1h + (c.sigma_24h - c.sigma_1h) * std::min(1.0, (h - 1.0) / 23.0);
+  };
+  std::vector<double> f0, f1;
+  double rr = 0, re = 0, ee = 0;
+  int n = 0, identical = 0, far = 0;
+  for (std::int64_t k = 0; k + 1 + 192 < a.axis.count; ++k) {
+    IssueForecast(c, actual, a.axis, k, 192, 3, &f0);
+    IssueForecast(c, actual, a.axis, k + 1, 192, 3, &f1);
+    const int lead = 4;  // target k + 4: 1 h ahead from k, 45 min from k + 1
+    const double e_later = f1[lead - 1] - actual[k + lead];
+    const double revision = f0[lead] - f1[lead - 1];
+    rr += revision * revision;
+    re += revision * e_later;
+    ee += e_later * e_later;
+    ++n;
+    for (int l = 100; l < 191; ++l) {  // leads beyond 25 h from k + 1
+      ++far;
+      identical += f0[static_cast<std::size_t>(l + 1)] == f1[static_cast<std::size_t>(l)];
+    }
+  }
+  BOOST_TEST(identical == far);
+  const double corr = re / std::sqrt(rr * ee);
+  BOOST_TEST(std::abs(corr) < 0.1, "correlation of the revision with the later error: " << corr);
+  const double expected = (spread(4) * spread(4) - spread(3) * spread(3)) * scale * scale;
+  BOOST_TEST(rr / n / expected == 1.0, boost::test_tools::tolerance(0.15));
+  BOOST_TEST(ee / n / (spread(3) * spread(3) * scale * scale) == 1.0, boost::test_tools::tolerance(0.15));
+  // The bits depend on (seed, stream, k, h) only: a Forecaster issuing out of order, with
+  // its path cache in any state, gives what a fresh one gives.
+  Forecaster fc(c, actual, a.axis, 3);
+  for (std::int64_t k : {300, 301, 305, 120, 300, 2000, 1990}) {
+    fc.Issue(k, 192, &f0);
+    IssueForecast(c, actual, a.axis, k, 192, 3, &f1);
+    BOOST_TEST(f0 == f1, boost::test_tools::per_element());
+  }
+}
+
 BOOST_AUTO_TEST_CASE(noisy_pv_is_clipped_to_its_physical_bound) {
   // Days() has PV from 06:00 to 19:00; its physical bound: 0 from 20:00 to 05:00 (the sun
   // down), 700 MW (the fleet's AC rating) by day. A noisy forecast with a 25 % error must
