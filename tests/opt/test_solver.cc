@@ -46,6 +46,33 @@ Result SolveWith(const Problem& p, LinearSolver s) {
   o.linear_solver = s;
   return Solve(p, o);
 }
+
+// A seeded random feasible, bounded LP: x in the box [−3, 3], rows (equalities, one-sided
+// and ranges) built around a known interior point x0, normal costs.
+Problem RandomBoxedLp(Rng* rng) {
+  const int n = 5 + static_cast<int>(rng->Uniform() * 30), m = 2 + static_cast<int>(rng->Uniform() * n);
+  Problem p;
+  std::vector<Eigen::Triplet<double>> t;
+  Eigen::VectorXd x0(n);
+  for (int j = 0; j < n; ++j) x0[j] = rng->Uniform() * 4.0 - 2.0;
+  for (int i = 0; i < m; ++i)
+    for (int j = 0; j < n; ++j) if (rng->Uniform() < 0.3 || j == i % n) t.emplace_back(i, j, rng->Normal());
+  p.A.resize(m, n);
+  p.A.setFromTriplets(t.begin(), t.end());
+  const Eigen::VectorXd ax = p.A * x0;
+  p.row_lo.resize(m);
+  p.row_hi.resize(m);
+  for (int i = 0; i < m; ++i) {
+    const double kind = rng->Uniform();
+    p.row_lo[i] = kind < 0.3 ? ax[i] : (kind < 0.6 ? ax[i] - rng->Uniform() : -kInf);
+    p.row_hi[i] = kind < 0.3 ? ax[i] : (kind < 0.6 ? kInf : ax[i] + rng->Uniform());
+  }
+  p.c.resize(n);
+  for (int j = 0; j < n; ++j) p.c[j] = rng->Normal();
+  p.x_lo = Eigen::VectorXd::Constant(n, -3.0);
+  p.x_hi = Eigen::VectorXd::Constant(n, 3.0);
+  return p;
+}
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(solver)
@@ -491,27 +518,8 @@ BOOST_AUTO_TEST_CASE(random_lps_paths_agree_and_kkt_holds) {
   Rng rng(2024, 0);
   int warm_iterations = 0, cold_iterations = 0;
   for (int trial = 0; trial < 40; ++trial) {
-    const int n = 5 + static_cast<int>(rng.Uniform() * 30), m = 2 + static_cast<int>(rng.Uniform() * n);
-    Problem p;
-    std::vector<Eigen::Triplet<double>> t;
-    Eigen::VectorXd x0(n);
-    for (int j = 0; j < n; ++j) x0[j] = rng.Uniform() * 4.0 - 2.0;
-    for (int i = 0; i < m; ++i)
-      for (int j = 0; j < n; ++j) if (rng.Uniform() < 0.3 || j == i % n) t.emplace_back(i, j, rng.Normal());
-    p.A.resize(m, n);
-    p.A.setFromTriplets(t.begin(), t.end());
-    const Eigen::VectorXd ax = p.A * x0;
-    p.row_lo.resize(m);
-    p.row_hi.resize(m);
-    for (int i = 0; i < m; ++i) {
-      const double kind = rng.Uniform();
-      p.row_lo[i] = kind < 0.3 ? ax[i] : (kind < 0.6 ? ax[i] - rng.Uniform() : -kInf);
-      p.row_hi[i] = kind < 0.3 ? ax[i] : (kind < 0.6 ? kInf : ax[i] + rng.Uniform());
-    }
-    p.c.resize(n);
-    for (int j = 0; j < n; ++j) p.c[j] = rng.Normal();
-    p.x_lo = Eigen::VectorXd::Constant(n, -3.0);
-    p.x_hi = Eigen::VectorXd::Constant(n, 3.0);
+    const Problem p = RandomBoxedLp(&rng);
+    const int n = static_cast<int>(p.num_vars()), m = static_cast<int>(p.num_rows());
     const Result a = SolveWith(p, LinearSolver::kAugmented);
     const Result b = SolveWith(p, LinearSolver::kBanded);
     BOOST_TEST_REQUIRE((a.status == Status::kOptimal), "trial " << trial << " " << StatusName(a.status));
@@ -563,30 +571,12 @@ BOOST_AUTO_TEST_CASE(reported_dual_objective_is_a_lower_bound_at_every_iterate) 
   Rng rng(7, 3);
   int checked = 0;
   for (int trial = 0; trial < 30; ++trial) {
-    const int n = 6 + static_cast<int>(rng.Uniform() * 25), m = 2 + static_cast<int>(rng.Uniform() * (n - 2));
-    Problem p;
-    std::vector<Eigen::Triplet<double>> t, q;
-    Eigen::VectorXd x0(n);
-    for (int j = 0; j < n; ++j) x0[j] = rng.Uniform() * 4.0 - 2.0;
-    for (int i = 0; i < m; ++i)
-      for (int j = 0; j < n; ++j) if (rng.Uniform() < 0.3 || j == i % n) t.emplace_back(i, j, rng.Normal());
-    p.A.resize(m, n);
-    p.A.setFromTriplets(t.begin(), t.end());
-    const Eigen::VectorXd ax = p.A * x0;
-    p.row_lo.resize(m);
-    p.row_hi.resize(m);
-    for (int i = 0; i < m; ++i) {
-      const double kind = rng.Uniform();
-      p.row_lo[i] = kind < 0.3 ? ax[i] : (kind < 0.6 ? ax[i] - rng.Uniform() : -kInf);
-      p.row_hi[i] = kind < 0.3 ? ax[i] : (kind < 0.6 ? kInf : ax[i] + rng.Uniform());
-    }
-    p.c.resize(n);
-    p.x_lo = Eigen::VectorXd::Constant(n, -3.0);
-    p.x_hi = Eigen::VectorXd::Constant(n, 3.0);
+    Problem p = RandomBoxedLp(&rng);
+    const int n = static_cast<int>(p.num_vars());
     const bool lp = trial % 3 == 0;  // every third an LP with boxes only
-    for (int j = 0; j < n; ++j) {
-      p.c[j] = rng.Normal();
-      const double kind = lp ? 0.0 : rng.Uniform();
+    std::vector<Eigen::Triplet<double>> q;
+    for (int j = 0; j < n && !lp; ++j) {
+      const double kind = rng.Uniform();
       if (kind < 0.4) continue;
       if (kind < 0.6) p.x_hi[j] = kInf;
       else if (kind < 0.8) p.x_lo[j] = -kInf;
