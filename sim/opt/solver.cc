@@ -538,11 +538,16 @@ std::vector<std::string> Problem::Validate() const {
   if (!e.empty()) return e;
   // Valid data (the common case) is recognized by whole-array tests; the element loops
   // below, which name what is wrong, run only when one fails (or for a QP's Q).
+  // (Counted rather than `all()`, which stops at the first failure and does not vectorize;
+  // every comparison is false for NaN.)
   const auto bounds_ok = [](const Eigen::VectorXd& lo, const Eigen::VectorXd& hi) {
-    return (lo.array() <= hi.array()).all() && (lo.array() < kInf).all() && (hi.array() > -kInf).all();  // (false for NaN)
+    const Eigen::Index bad = (lo.array() > hi.array() || lo.array() == kInf || hi.array() == -kInf || lo.array() != lo.array() ||
+                              hi.array() != hi.array()).count();
+    return bad == 0;
   };
+  const auto all_finite = [](const auto& v) { return (v.array().abs() <= std::numeric_limits<double>::max()).count() == v.size(); };
   const Eigen::Map<const Eigen::VectorXd> a_values(A.valuePtr(), A.nonZeros());
-  if (A.isCompressed() && Q.nonZeros() == 0 && c.allFinite() && bounds_ok(x_lo, x_hi) && bounds_ok(row_lo, row_hi) && a_values.allFinite()) return e;
+  if (A.isCompressed() && Q.nonZeros() == 0 && all_finite(c) && bounds_ok(x_lo, x_hi) && bounds_ok(row_lo, row_hi) && all_finite(a_values)) return e;
   for (Eigen::Index j = 0; j < n; ++j) {
     if (!std::isfinite(c[j])) e.push_back(fmt::format("c[{}] is not finite", j));
     if (std::isnan(x_lo[j]) || std::isnan(x_hi[j]) || x_lo[j] > x_hi[j] || x_lo[j] == kInf || x_hi[j] == -kInf) {
