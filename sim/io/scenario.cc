@@ -854,7 +854,7 @@ engine::Inputs BuildInputs(const Scenario& sc, PvDetail* detail, const engine::I
   } else if (sc.pv_plants) {
     pv::SunTerms sun = pv::ComputeSunTerms(sc.axis, sc.weather.sun_at, site);
     double ac_mw = 0.0;
-    for (const auto& p : sc.plants) ac_mw += p.dc_capacity_mw / p.dc_ac_ratio;
+    for (const auto& p : sc.plants) ac_mw += p.ac_capacity_mw();
     in.pv_bound_mw = pv::PvUpperBound(sc.axis, sun.apparent_zenith_deg,
                                       sc.weather.sun_at == pv::SunAt::kMidpoint ? sc.axis.step_s / 2.0 : 0.0, ac_mw);
     std::optional<pv::Weather> w;

@@ -123,7 +123,7 @@ PlantOutput SimulatePlant(const PlantConfig& p, const TimeAxis& axis, const SunT
   out.cell_temp_c.resize(n);
   out.dc_mw.resize(n);
   out.ac_mw.resize(n);
-  const double pac0 = p.dc_capacity_mw / p.dc_ac_ratio;
+  const double pac0 = p.ac_capacity_mw();
   const double base_derate = (1.0 - p.mismatch) * (1.0 - p.wiring) * (1.0 - p.availability) * (1.0 - p.other);
   constexpr double kSecondsPerYear = 365.25 * 86400.0;
   const std::int64_t commissioned = p.commissioned_unix_s.value_or(axis.start_unix_s);

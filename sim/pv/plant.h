@@ -88,6 +88,8 @@ struct PlantConfig {
   double degradation_per_year = 0.005;  //!< fraction per year since `commissioned_unix_s`
   std::optional<std::int64_t> commissioned_unix_s;  //!< start of degradation; absent = start of the run
 
+  //! The inverters' AC rating, MW: the most the plant can deliver.
+  double ac_capacity_mw() const { return dc_capacity_mw / dc_ac_ratio; }
   std::vector<std::string> Validate() const;
 };
 
