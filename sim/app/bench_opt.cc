@@ -1,7 +1,8 @@
 // Benchmark (not a test): the optimizer on a scenario's perfect-foresight problem, and a
 // rolling-horizon year. Prints the first solve in the process (cold: fresh memory, as a
 // single CLI run pays) and the best of the repetitions (warm), with iterations and status.
-//   essim_bench_opt [SCENARIO] [REPS] [--set KEY=VALUE ...] [--rolling]
+//   essim_bench_opt [SCENARIO] [REPS] [--set KEY=VALUE ...] [--rolling] [--threads N]
+// (--threads: of the year problem's solve)
 #include <chrono>
 #include <string>
 #include <vector>
@@ -17,6 +18,7 @@ int main(int argc, char** argv) {
   using namespace essim;
   std::string path = "scenarios/jiayuguan-2025.yaml";
   int reps = 5;
+  int threads = 1;
   bool rolling = false;
   std::int64_t window = 0;
   io::LoadOptions options;
@@ -25,6 +27,7 @@ int main(int argc, char** argv) {
     const std::string a = argv[i];
     if (a == "--set" && i + 1 < argc) options.sets.push_back(argv[++i]);
     else if (a == "--rolling") rolling = true;
+    else if (a == "--threads" && i + 1 < argc) threads = std::stoi(argv[++i]);
     else if (a == "--window" && i + 1 < argc) window = std::stoll(argv[++i]);
     else if (positional++ == 0) path = a;
     else reps = std::stoi(a);
@@ -62,7 +65,9 @@ int main(int argc, char** argv) {
     double best = 1e9;
     for (int r = 0; r < reps; ++r) {
       t0 = std::chrono::steady_clock::now();
-      const opt::Result res = opt::Solve(dp.problem);
+      opt::Options o;
+      o.threads = threads;
+      const opt::Result res = opt::Solve(dp.problem, o);
       const double t = SecondsSince(t0);
       best = std::min(best, t);
       fmt::print("solve {}: {:.1f} ms, {} iterations, {}, objective {:.6f}, setup {:.1f} ms\n", r, t * 1e3,

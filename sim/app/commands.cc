@@ -217,6 +217,10 @@ int Main(int argc, char** argv) {
   run->add_option("--out", out_dir, "output folder (overrides output.dir)");
   run->add_flag("--json", json_out, "print summary.json on stdout instead of the human summary");
   run->add_flag("--quiet", quiet, "no human summary");
+  int solver_threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  run->add_option("--threads", solver_threads,
+                  "threads of an optimizer solve: a year-long problem runs on two (default: all cores; results do not depend on it)")
+      ->check(CLI::PositiveNumber);
 
   auto* validate = cli.add_subcommand("validate", "load and check a scenario and its input files; exit 0 or 2");
   validate->add_option("scenario", scenario, "scenario YAML file")->required();
@@ -317,7 +321,7 @@ int Main(int argc, char** argv) {
         if (done == total) std::fprintf(stderr, "\n");
       };
     }
-    RunOutcome o = RunScenario(scenario, options, progress);
+    RunOutcome o = RunScenario(scenario, options, progress, solver_threads);
     const std::string dir = out_dir.empty() ? o.scenario.output_dir : out_dir;
     const io::PlanOutput* plan = o.plan ? &*o.plan : nullptr;
     io::WriteOutputs(dir, o.scenario, o.result, o.kpis, &o.timings, &o.pv_detail, plan);

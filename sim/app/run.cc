@@ -38,9 +38,11 @@ void KeepFreedMemory() {
   }
 }
 
-std::unique_ptr<dispatch::Strategy> MakeStrategy(const io::Scenario& sc) {
+std::unique_ptr<dispatch::Strategy> MakeStrategy(const io::Scenario& sc, int solver_threads) {
   if (sc.dispatch.strategy == "optimal") {
-    return std::make_unique<dispatch::OptimalStrategy>(sc.model.station, sc.model.grid, sc.optimal);
+    opt::Options options;
+    options.threads = std::max(1, solver_threads);
+    return std::make_unique<dispatch::OptimalStrategy>(sc.model.station, sc.model.grid, sc.optimal, options);
   }
   if (sc.dispatch.strategy == "rolling_horizon") {
     return std::make_unique<dispatch::RollingHorizonStrategy>(sc.model.station, sc.model.grid, sc.rolling);
@@ -48,7 +50,8 @@ std::unique_ptr<dispatch::Strategy> MakeStrategy(const io::Scenario& sc) {
   return dispatch::MakeRuleStrategy(sc.dispatch);
 }
 
-RunOutcome RunScenario(const std::string& path, const io::LoadOptions& options, const engine::Progress& progress) {
+RunOutcome RunScenario(const std::string& path, const io::LoadOptions& options, const engine::Progress& progress,
+                       int solver_threads) {
   const auto t0 = std::chrono::steady_clock::now();
   io::Scenario sc = io::LoadScenario(path, options);
   const double load_s = SecondsSince(t0);
@@ -58,7 +61,7 @@ RunOutcome RunScenario(const std::string& path, const io::LoadOptions& options, 
   const double inputs_s = SecondsSince(t1);
   spdlog::info("loaded {}: {} steps, {} phases, strategy {}", path, sc.axis.count, sc.model.station.phases.size(),
                sc.dispatch.strategy);
-  RunOutcome o = RunWithInputs(sc, inputs, progress);
+  RunOutcome o = RunWithInputs(sc, inputs, progress, solver_threads);
   o.pv_detail = std::move(detail);
   o.timings.load_s = load_s;
   o.timings.inputs_s = inputs_s;
@@ -66,11 +69,12 @@ RunOutcome RunScenario(const std::string& path, const io::LoadOptions& options, 
   return o;
 }
 
-RunOutcome RunWithInputs(const io::Scenario& sc, const engine::Inputs& inputs, const engine::Progress& progress) {
+RunOutcome RunWithInputs(const io::Scenario& sc, const engine::Inputs& inputs, const engine::Progress& progress,
+                         int solver_threads) {
   const auto t0 = std::chrono::steady_clock::now();
   RunOutcome o;
   o.scenario = sc;
-  auto strategy = MakeStrategy(o.scenario);
+  auto strategy = MakeStrategy(o.scenario, solver_threads);
   o.result = engine::Run(o.scenario.model, inputs, *strategy, progress);
   if (const auto* rh = dynamic_cast<const dispatch::RollingHorizonStrategy*>(strategy.get())) {
     o.plan = io::PlanOutput{rh->stats(), {}, rh->used_pv_forecast_mw(), rh->used_load_forecast_mw(), rh->used_price_forecast()};
@@ -95,7 +99,7 @@ RunOutcome RunWithInputs(const io::Scenario& sc, const engine::Inputs& inputs, c
     whole.model.station.forced_outages = {};
     for (auto& p : whole.model.station.phases) p.outages.clear();
     const auto t_cf = std::chrono::steady_clock::now();
-    const RunOutcome cf = RunWithInputs(whole, inputs);
+    const RunOutcome cf = RunWithInputs(whole, inputs, {}, solver_threads);
     o.timings.outage_counterfactual_s = SecondsSince(t_cf);
     o.kpis.outage_lost_discharge_mwh = cf.kpis.discharged_mwh - o.kpis.discharged_mwh;
     o.kpis.outage_lost_charge_mwh = cf.kpis.charged_mwh - o.kpis.charged_mwh;

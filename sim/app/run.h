@@ -32,15 +32,17 @@ struct RunOutcome {
 //! 4 KiB pages make the first touch itself slow (see docs/performance.md).
 void KeepFreedMemory();
 
-//! The strategy a scenario names (rule-based or optimal).
-std::unique_ptr<dispatch::Strategy> MakeStrategy(const io::Scenario& sc);
+//! The strategy a scenario names (rule-based or optimal). `solver_threads`: threads of one
+//! optimizer solve (opt::Options::threads; the results do not depend on it).
+std::unique_ptr<dispatch::Strategy> MakeStrategy(const io::Scenario& sc, int solver_threads = 1);
 
 //! Runs a loaded scenario's strategy on given inputs and computes KPIs (no files).
-RunOutcome RunWithInputs(const io::Scenario& sc, const engine::Inputs& inputs, const engine::Progress& progress = {});
+RunOutcome RunWithInputs(const io::Scenario& sc, const engine::Inputs& inputs, const engine::Progress& progress = {},
+                         int solver_threads = 1);
 
 //! Loads, builds inputs, runs the scenario's strategy and computes KPIs (no files).
 RunOutcome RunScenario(const std::string& path, const io::LoadOptions& options,
-                       const engine::Progress& progress = {});
+                       const engine::Progress& progress = {}, int solver_threads = 1);
 
 //! One strategy of a comparison: its run, the reference revenue (the optimum ending with at
 //! least the same stored energy) and the wall time. `error` is set if the run failed.

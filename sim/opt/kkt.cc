@@ -121,7 +121,7 @@ inline bool Pivot(double* cj, std::int64_t w, int k_run) {
 // compiled range of the twisted version below). Slot (j, i) = band[j·(k+1) + i] holds
 // M(j + i, j) below the diagonal and D(j) at i = 0; afterwards L(j + i, j) and D(j). The
 // storage has k padding columns after the last, so every loop has the length k.
-bool FactorBand(double* band, Eigen::Index m, int k) {
+bool FactorBand(double* band, Eigen::Index m, int k, Team*) {
   const std::int64_t w = k + 1;
   for (Eigen::Index j = 0; j < m; ++j) {
     if (!Pivot<0>(band + j * w, w, k)) return false;
@@ -131,7 +131,7 @@ bool FactorBand(double* band, Eigen::Index m, int k) {
 
 // Solves L D Lᵀ v = v in place with FactorBand's factors; v has k padding entries after
 // the m-th.
-void SolveBand(const double* band, Eigen::Index m, int k, double* v) {
+void SolveBand(const double* band, Eigen::Index m, int k, double* v, Team*) {
   const std::int64_t w = k + 1;
   for (Eigen::Index j = 0; j < m; ++j) {  // forward: L z = v
     const double* cj = band + j * w;
@@ -167,24 +167,46 @@ Twist TwistOf(Eigen::Index m) {
 }
 
 template <int K>
-bool TwistedFactorBand(double* band, Eigen::Index m, int) {
+bool TwistedFactorBand(double* band, Eigen::Index m, int, Team* team) {
   constexpr std::int64_t w = K + 1;
   const Twist tw = TwistOf<K>(m);
   const Eigen::Index nb = m - tw.mid_end;
-  for (Eigen::Index t = 0; t < std::max(tw.s, nb); ++t) {
-    if (t < tw.s && !Pivot<K>(band + t * w, w, K)) return false;  // top pivot t: rows t+1..t+K below it
-    if (t < nb) {  // bottom pivot p = m−1−t: rows p−1..p−K above it
-      const Eigen::Index p = m - 1 - t;
-      if (!SafePivot(band + p * w)) return false;
-      const double inv = 1.0 / band[p * w];
-      double u[K];
-      for (int i = 1; i <= K; ++i) u[i - 1] = band[(p - i) * w + i];  // M(p, p − i)
-      for (int i = 1; i <= K; ++i) {
-        const double f = u[i - 1] * inv;
-        for (int q = i; q <= K; ++q) band[(p - q) * w + (q - i)] -= f * u[q - 1];  // M(p−i, p−q)
-      }
-      for (int i = 1; i <= K; ++i) band[(p - i) * w + i] = u[i - 1] * inv;
+  auto bottom = [&](Eigen::Index t) {  // bottom pivot p = m−1−t: rows p−1..p−K above it
+    const Eigen::Index p = m - 1 - t;
+    if (!SafePivot(band + p * w)) return false;
+    const double inv = 1.0 / band[p * w];
+    double u[K];
+    for (int i = 1; i <= K; ++i) u[i - 1] = band[(p - i) * w + i];  // M(p, p − i)
+    for (int i = 1; i <= K; ++i) {
+      const double f = u[i - 1] * inv;
+      for (int q = i; q <= K; ++q) band[(p - q) * w + (q - i)] -= f * u[q - 1];  // M(p−i, p−q)
     }
+    for (int i = 1; i <= K; ++i) band[(p - i) * w + i] = u[i - 1] * inv;
+    return true;
+  };
+  // The top pivots [0, s) touch rows up to s − 1 + K; the bottom pivots below the last K of
+  // them touch rows from mid_end on. The two ends share no entry, so they run side by side
+  // (in one loop, or on two threads), and the K bottom pivots that update the middle rows
+  // follow: every entry sees the same operations in the same order either way.
+  const Eigen::Index nb_far = std::max<Eigen::Index>(0, nb - K);
+  if (team != nullptr && team->threaded()) {
+    bool ok[2] = {true, true};
+    team->Run([&](int h) {
+      if (h == 0) {
+        for (Eigen::Index t = 0; t < tw.s && ok[0]; ++t) ok[0] = Pivot<K>(band + t * w, w, K);
+      } else {
+        for (Eigen::Index t = 0; t < nb_far && ok[1]; ++t) ok[1] = bottom(t);
+      }
+    });
+    if (!ok[0] || !ok[1]) return false;
+  } else {
+    for (Eigen::Index t = 0; t < std::max(tw.s, nb_far); ++t) {
+      if (t < tw.s && !Pivot<K>(band + t * w, w, K)) return false;  // top pivot t: rows t+1..t+K below it
+      if (t < nb_far && !bottom(t)) return false;
+    }
+  }
+  for (Eigen::Index t = nb_far; t < nb; ++t) {
+    if (!bottom(t)) return false;
   }
   for (Eigen::Index j = tw.s; j < tw.mid_end; ++j) {  // the middle: its own rows only
     if (!Pivot<0>(band + j * w, w, static_cast<int>(tw.mid_end - 1 - j))) return false;
@@ -195,30 +217,65 @@ bool TwistedFactorBand(double* band, Eigen::Index m, int) {
 // Solves with the twisted factors in place: forward through the elimination order (both
 // ends side by side, then the middle), backward through it reversed (the middle, then both
 // ends side by side), each end in dot-product form over results held in registers.
-template <int K>
-void TwistedSolveBand(const double* band, Eigen::Index m, int, double* v) {
+// One sweep of the twisted solve over the ends (Top: the top pivots [0, s), Bottom: the
+// bottom ones [me, m)), each a chain over its own entries of v with its last K results in
+// registers; the ends share nothing until the middle. Forward: top[i] = z(j − 1 − i),
+// bot[i] = z(p + 1 + i). Backward (after the middle): top[i] = y(j + 1 + i), bot[i] =
+// y(p − 1 − i), starting from the middle's ends.
+template <int K, bool Forward, bool Top, bool Bottom>
+void SolveEnds(const double* band, Eigen::Index m, Eigen::Index s, Eigen::Index me, double* v) {
   constexpr std::int64_t w = K + 1;
-  const Twist tw = TwistOf<K>(m);
-  const Eigen::Index s = tw.s, me = tw.mid_end, nb = m - me;
-  double top[K] = {}, bot[K] = {};  // top[i] = z(j − 1 − i); bot[i] = z(p + 1 + i)
-  for (Eigen::Index t = 0; t < std::max(s, nb); ++t) {
-    if (t < s) {
-      const Eigen::Index j = t;
-      double x = v[j];
-      for (int i = K; i >= 1; --i) x -= band[(j - i) * w + i] * top[i - 1];
+  const Eigen::Index nb = m - me;
+  double top[K] = {}, bot[K] = {};
+  if constexpr (!Forward) {
+    for (int i = 0; i < K; ++i) {
+      top[i] = s + i < m ? v[s + i] : 0.0;
+      bot[i] = me - 1 - i >= 0 ? v[me - 1 - i] : 0.0;
+    }
+  }
+  const Eigen::Index steps = Top && Bottom ? std::max(s, nb) : Top ? s : nb;
+  for (Eigen::Index t = 0; t < steps; ++t) {
+    if (Top && t < s) {
+      const Eigen::Index j = Forward ? t : s - 1 - t;
+      const double* cj = band + j * w;
+      double x = Forward ? v[j] : v[j] / cj[0];
+      for (int i = K; i >= 1; --i) x -= (Forward ? band[(j - i) * w + i] : cj[i]) * top[i - 1];
       for (int i = K - 1; i >= 1; --i) top[i] = top[i - 1];
       top[0] = x;
       v[j] = x;
     }
-    if (t < nb) {
-      const Eigen::Index p = m - 1 - t;
-      double x = v[p];
-      for (int i = K; i >= 1; --i) x -= band[p * w + i] * bot[i - 1];
+    if (Bottom && t < nb) {
+      const Eigen::Index p = Forward ? m - 1 - t : me + t;
+      double x = Forward ? v[p] : v[p] / band[p * w];
+      for (int i = K; i >= 1; --i) x -= (Forward ? band[p * w + i] : band[(p - i) * w + i]) * bot[i - 1];
       for (int i = K - 1; i >= 1; --i) bot[i] = bot[i - 1];
       bot[0] = x;
       v[p] = x;
     }
   }
+}
+
+// Both ends of one sweep: side by side in one loop, or on two threads.
+template <int K, bool Forward>
+void SolveBothEnds(const double* band, Eigen::Index m, Eigen::Index s, Eigen::Index me, double* v, Team* team) {
+  if (team != nullptr && team->threaded()) {
+    team->Run([&](int h) {
+      if (h == 0) SolveEnds<K, Forward, true, false>(band, m, s, me, v);
+      else SolveEnds<K, Forward, false, true>(band, m, s, me, v);
+    });
+  } else {
+    SolveEnds<K, Forward, true, true>(band, m, s, me, v);
+  }
+}
+
+// Solves with the twisted factors in place: forward through the elimination order (both
+// ends, then the middle), backward through it reversed (the middle, then both ends).
+template <int K>
+void TwistedSolveBand(const double* band, Eigen::Index m, int, double* v, Team* team) {
+  constexpr std::int64_t w = K + 1;
+  const Twist tw = TwistOf<K>(m);
+  const Eigen::Index s = tw.s, me = tw.mid_end;
+  SolveBothEnds<K, true>(band, m, s, me, v, team);
   for (Eigen::Index r = s; r < me; ++r) {  // the middle: from top, bottom and earlier middle pivots
     double x = v[r];
     for (Eigen::Index j = std::max<Eigen::Index>(0, r - K); j < r; ++j) x -= band[j * w + (r - j)] * v[j];
@@ -230,33 +287,11 @@ void TwistedSolveBand(const double* band, Eigen::Index m, int, double* v) {
     for (Eigen::Index j = r + 1; j < me; ++j) x -= band[r * w + (j - r)] * v[j];
     v[r] = x;
   }
-  for (int i = 0; i < K; ++i) {  // top[i] = y(j + 1 + i), bot[i] = y(p − 1 − i): the middle's ends
-    top[i] = s + i < m ? v[s + i] : 0.0;
-    bot[i] = me - 1 - i >= 0 ? v[me - 1 - i] : 0.0;
-  }
-  for (Eigen::Index t = 0; t < std::max(s, nb); ++t) {
-    if (t < s) {
-      const Eigen::Index j = s - 1 - t;
-      const double* cj = band + j * w;
-      double x = v[j] / cj[0];
-      for (int i = K; i >= 1; --i) x -= cj[i] * top[i - 1];
-      for (int i = K - 1; i >= 1; --i) top[i] = top[i - 1];
-      top[0] = x;
-      v[j] = x;
-    }
-    if (t < nb) {
-      const Eigen::Index p = me + t;
-      double x = v[p] / band[p * w];
-      for (int i = K; i >= 1; --i) x -= band[(p - i) * w + i] * bot[i - 1];
-      for (int i = K - 1; i >= 1; --i) bot[i] = bot[i - 1];
-      bot[0] = x;
-      v[p] = x;
-    }
-  }
+  SolveBothEnds<K, false>(band, m, s, me, v, team);
 }
 
-using FactorFn = bool (*)(double*, Eigen::Index, int);
-using SolveFn = void (*)(const double*, Eigen::Index, int, double*);
+using FactorFn = bool (*)(double*, Eigen::Index, int, Team*);
+using SolveFn = void (*)(const double*, Eigen::Index, int, double*, Team*);
 
 template <int K>
 void PickBand(int k, FactorFn* f, SolveFn* s) {
@@ -275,11 +310,14 @@ void PickBand(int k, FactorFn* f, SolveFn* s) {
 
 // Normal equations M = A H⁻¹ Aᵀ + δI in lower band storage, assembled straight from A's
 // compressed columns (entry pairs of each column → band slots; row indices are sorted, so
-// slot = (lower row)·(k+1) + distance) and factored by band LDLᵀ in O(m·k²).
+// slot = (lower row)·(k+1) + distance) and factored by band LDLᵀ in O(m·k²). With halves
+// on a team, each pass runs by halves: a half's own columns write only its own band rows
+// and entries of v, and the columns between the halves follow on the calling thread.
 class BandedKkt final : public KktSolver {
  public:
-  BandedKkt(const SparseMatrix& A, const SparseMatrix& Q, int k)
-      : A_(A), n_(A.cols()), m_(A.rows()), k_(k), w_(k + 1) {
+  BandedKkt(const SparseMatrix& A, const SparseMatrix& Q, int k, const Halves* halves, Team* team)
+      : A_(A), n_(A.cols()), m_(A.rows()), k_(k), w_(k + 1), whole_(Halves::Whole(n_, m_)),
+        halves_(halves != nullptr ? *halves : whole_), team_(halves != nullptr ? team : nullptr) {
     if (Q.nonZeros() > 0) {
       q_diag_ = Eigen::VectorXd::Zero(n_);
       for (Eigen::Index j = 0; j < Q.outerSize(); ++j) {
@@ -293,54 +331,95 @@ class BandedKkt final : public KktSolver {
   }
 
   bool Factorize(const Eigen::VectorXd& d) override {
-    std::fill(band_.begin(), band_.end(), 0.0);
     double* band = band_.data() + k_ * w_;
-    const int* outer = A_.outerIndexPtr();
-    const int* inner = A_.innerIndexPtr();
-    const double* val = A_.valuePtr();
-    // H⁻¹ first, in a loop of its own that vectorizes (the divisions then overlap instead
-    // of each holding up its column's updates).
-    if (q_diag_.size() > 0) hinv_ = ((q_diag_ + d).array() + params::kPrimalReg).inverse().matrix();
-    else hinv_ = (d.array() + params::kPrimalReg).inverse().matrix();
-    for (Eigen::Index j = 0; j < n_; ++j) {
-      const double h = hinv_[j];
-      for (int p = outer[j]; p < outer[j + 1]; ++p) {
-        const double ap = val[p] * h;
-        const std::int64_t base = static_cast<std::int64_t>(inner[p]) * w_ - inner[p];
-        for (int q = p; q < outer[j + 1]; ++q) band[base + inner[q]] += ap * val[q];
+    const double* q = q_diag_.size() > 0 ? q_diag_.data() : nullptr;
+    RunHalves([&](int h) {
+      // This half's band rows (with the padding rows at its end) start at δ on the diagonal.
+      const Eigen::Index r0 = h == 0 ? -k_ : halves_.rs, r1 = h == 0 ? halves_.rs : m_ + k_;
+      std::fill(band + r0 * w_, band + r1 * w_, 0.0);
+      for (Eigen::Index i = halves_.row_begin(h); i < halves_.row_end(h); ++i) band[i * w_] = params::kDualReg;
+      // H⁻¹ first, in a loop of its own that vectorizes (the divisions then overlap instead
+      // of each holding up its column's updates).
+      double* hinv = hinv_.data();
+      const Eigen::Index c0 = halves_.col_begin(h), c1 = halves_.col_end(h);
+      if (q != nullptr) {
+#pragma omp simd
+        for (Eigen::Index j = c0; j < c1; ++j) hinv[j] = 1.0 / (q[j] + d[j] + params::kPrimalReg);
+      } else {
+#pragma omp simd
+        for (Eigen::Index j = c0; j < c1; ++j) hinv[j] = 1.0 / (d[j] + params::kPrimalReg);
       }
-    }
-    for (Eigen::Index i = 0; i < m_; ++i) band[i * w_] += params::kDualReg;
-    return factor_(band, m_, k_);
+    });
+    // (H⁻¹ of every column is in place before any is assembled.)
+    RunHalves([&](int h) { halves_.ForOwn(h, [&](Eigen::Index j) { Assemble(band, j); }); });
+    halves_.ForBetween([&](Eigen::Index j) { Assemble(band, j); });
+    return factor_(band, m_, k_, team_);
   }
 
   void Solve(const Eigen::VectorXd& rx, const Eigen::VectorXd& ry, Eigen::VectorXd* dx, Eigen::VectorXd* dy) const override {
     // H dx − Aᵀ dy = rx, A dx + δ dy = ry  ⇒  (A H⁻¹ Aᵀ + δ) dy = ry − A H⁻¹ rx.
-    const int* outer = A_.outerIndexPtr();
-    const int* inner = A_.innerIndexPtr();
-    const double* val = A_.valuePtr();
     double* v = work_y_.data();
-    for (Eigen::Index i = 0; i < m_; ++i) v[i] = ry[i];
-    for (Eigen::Index j = 0; j < n_; ++j) {
-      const double hr = hinv_[j] * rx[j];
-      for (int p = outer[j]; p < outer[j + 1]; ++p) v[inner[p]] -= val[p] * hr;
-    }
-    solve_(band_.data() + k_ * w_, m_, k_, v);
+    RunHalves([&](int h) {
+      for (Eigen::Index i = halves_.row_begin(h); i < halves_.row_end(h); ++i) v[i] = ry[i];
+      halves_.ForOwn(h, [&](Eigen::Index j) { Scatter(rx, v, j); });
+    });
+    halves_.ForBetween([&](Eigen::Index j) { Scatter(rx, v, j); });
+    solve_(band_.data() + k_ * w_, m_, k_, v, team_);
     dy->resize(m_);
     dx->resize(n_);
-    for (Eigen::Index i = 0; i < m_; ++i) (*dy)[i] = v[i];
-    for (Eigen::Index j = 0; j < n_; ++j) {  // dx = H⁻¹ (rx + Aᵀ dy)
-      double s = 0.0;
-      for (int p = outer[j]; p < outer[j + 1]; ++p) s += val[p] * v[inner[p]];
-      (*dx)[j] = hinv_[j] * (rx[j] + s);
-    }
+    RunHalves([&](int h) {
+      for (Eigen::Index i = halves_.row_begin(h); i < halves_.row_end(h); ++i) (*dy)[i] = v[i];
+      const int* outer = A_.outerIndexPtr();
+      const int* inner = A_.innerIndexPtr();
+      const double* val = A_.valuePtr();
+      for (Eigen::Index j = halves_.col_begin(h); j < halves_.col_end(h); ++j) {  // dx = H⁻¹ (rx + Aᵀ dy)
+        double s = 0.0;
+        for (int p = outer[j]; p < outer[j + 1]; ++p) s += val[p] * v[inner[p]];
+        (*dx)[j] = hinv_[j] * (rx[j] + s);
+      }
+    });
   }
 
  private:
+  template <class F>
+  void RunHalves(F&& f) const {
+    if (team_ != nullptr) {
+      team_->Run(f);
+    } else {
+      f(0);
+      f(1);
+    }
+  }
+
+  // Column j of A H⁻¹ Aᵀ into the band.
+  void Assemble(double* band, Eigen::Index j) const {
+    const int* outer = A_.outerIndexPtr();
+    const int* inner = A_.innerIndexPtr();
+    const double* val = A_.valuePtr();
+    const double h = hinv_[j];
+    for (int p = outer[j]; p < outer[j + 1]; ++p) {
+      const double ap = val[p] * h;
+      const std::int64_t base = static_cast<std::int64_t>(inner[p]) * w_ - inner[p];
+      for (int q = p; q < outer[j + 1]; ++q) band[base + inner[q]] += ap * val[q];
+    }
+  }
+
+  // v −= column j of A H⁻¹ rx.
+  void Scatter(const Eigen::VectorXd& rx, double* v, Eigen::Index j) const {
+    const int* outer = A_.outerIndexPtr();
+    const int* inner = A_.innerIndexPtr();
+    const double* val = A_.valuePtr();
+    const double hr = hinv_[j] * rx[j];
+    for (int p = outer[j]; p < outer[j + 1]; ++p) v[inner[p]] -= val[p] * hr;
+  }
+
   const SparseMatrix& A_;
   Eigen::Index n_, m_;
   int k_;
   std::int64_t w_;
+  Halves whole_;
+  const Halves& halves_;
+  Team* team_;
   FactorFn factor_ = nullptr;
   SolveFn solve_ = nullptr;
   Eigen::VectorXd q_diag_, hinv_;
@@ -372,10 +451,33 @@ int NormalBandwidth(const SparseMatrix& A) {
   return k;
 }
 
-std::unique_ptr<KktSolver> MakeKktSolver(LinearSolver which, const SparseMatrix& A, const SparseMatrix& Q, int bandwidth) {
+Halves SplitInTime(const SparseMatrix& A) {
+  const Eigen::Index n = A.cols(), m = A.rows();
+  if (n < params::kSplitColumns || m < 2) return Halves::Whole(n, m);
+  const int* outer = A.outerIndexPtr();
+  const int* inner = A.innerIndexPtr();
+  Halves h;
+  h.n = n;
+  h.m = m;
+  h.jc = n / 2;
+  h.rs = m / 2;
+  const int rs = static_cast<int>(h.rs);
+  for (Eigen::Index j = 0; j < n; ++j) {  // row indices are sorted within a column
+    const int b = outer[j], e = outer[j + 1];
+    if (e == b || inner[e - 1] < rs) h.own[0].push_back(static_cast<int>(j));
+    else if (inner[b] >= rs) h.own[1].push_back(static_cast<int>(j));
+    else h.between.push_back(static_cast<int>(j));
+  }
+  if (static_cast<Eigen::Index>(h.between.size()) > n / 16) return Halves::Whole(n, m);
+  h.split = true;
+  return h;
+}
+
+std::unique_ptr<KktSolver> MakeKktSolver(LinearSolver which, const SparseMatrix& A, const SparseMatrix& Q, int bandwidth,
+                                         const Halves* halves, Team* team) {
   if (which == LinearSolver::kBanded) {
     if (Q.nonZeros() > 0 && !IsDiagonal(Q)) return nullptr;
-    return std::make_unique<BandedKkt>(A, Q, bandwidth >= 0 ? bandwidth : NormalBandwidth(A));
+    return std::make_unique<BandedKkt>(A, Q, bandwidth >= 0 ? bandwidth : NormalBandwidth(A), halves, team);
   }
   return std::make_unique<AugmentedKkt>(A, Q);
 }

@@ -5,11 +5,13 @@
 #pragma once
 
 #include <memory>
+#include <vector>
 
 #include <Eigen/Core>
 #include <Eigen/SparseCore>
 
 #include "sim/opt/solver.h"
+#include "sim/opt/team.h"
 
 namespace essim::opt {
 
@@ -26,9 +28,50 @@ class KktSolver {
 //! Half-bandwidth of A·Aᵀ's pattern (max row distance within any column).
 int NormalBandwidth(const SparseMatrix& A);
 
+//! Two halves of a problem ordered in time, for passes on two threads. The rows split at
+//! rs: the columns of own[h] touch only the rows of half h, so each half's scatter into
+//! rows is its own; the few columns `between` touch both and are taken on their own after
+//! the halves. Element passes over columns split at jc. Without a split (the default, and
+//! for small problems) the first half is everything and the second empty.
+struct Halves {
+  bool split = false;
+  Eigen::Index n = 0, m = 0;    //!< columns and rows
+  Eigen::Index jc = 0, rs = 0;  //!< the second half's first column (element passes) and row
+  std::vector<int> own[2], between;
+
+  static Halves Whole(Eigen::Index n, Eigen::Index m) {
+    Halves h;
+    h.n = h.jc = n;
+    h.m = h.rs = m;
+    return h;
+  }
+  Eigen::Index col_begin(int h) const { return h == 0 ? 0 : jc; }
+  Eigen::Index col_end(int h) const { return h == 0 ? jc : n; }
+  Eigen::Index row_begin(int h) const { return h == 0 ? 0 : rs; }
+  Eigen::Index row_end(int h) const { return h == 0 ? rs : m; }
+  //! f(j) for the columns of half h that scatter into its rows only, in ascending order.
+  template <class F>
+  void ForOwn(int h, F&& f) const {
+    if (split) {
+      for (const int j : own[h]) f(static_cast<Eigen::Index>(j));
+    } else if (h == 0) {
+      for (Eigen::Index j = 0; j < n; ++j) f(j);
+    }
+  }
+  template <class F>
+  void ForBetween(F&& f) const {
+    for (const int j : between) f(static_cast<Eigen::Index>(j));
+  }
+};
+
+//! The halves of A (m × n) when it has at least params::kSplitColumns columns and is
+//! ordered in time (at most 1/16 of its columns between the halves); otherwise Whole.
+Halves SplitInTime(const SparseMatrix& A);
+
 //! Builds the path for A (m × n) and Q (n × n, may be empty); `bandwidth` is
-//! NormalBandwidth(A) when the caller has it (−1: computed here).
+//! NormalBandwidth(A) when the caller has it (−1: computed here). The banded path runs its
+//! passes by `halves` on `team` when both are given (they must outlive the solver).
 std::unique_ptr<KktSolver> MakeKktSolver(LinearSolver which, const SparseMatrix& A, const SparseMatrix& Q,
-                                         int bandwidth = -1);
+                                         int bandwidth = -1, const Halves* halves = nullptr, Team* team = nullptr);
 
 }  // namespace essim::opt

@@ -15,6 +15,10 @@ inline constexpr double kInfeasibleViolation = 10.0;
 inline constexpr double kDivergence = 1e10;         //!< iterate norm that triggers a certificate check
 inline constexpr int kMaxBandwidth = 256;           //!< banded path only below this half-bandwidth
 inline constexpr double kInaccurateFactor = 1e3;    //!< tol × this counts as optimal-inaccurate
+//! Banded problems of at least this many internal columns run their passes by two fixed
+//! halves in time (on two threads when Options::threads allows): a year at 15 minutes has
+//! ~170,000, a rolling-horizon window ~1,000.
+inline constexpr long kSplitColumns = 1L << 15;
 
 //! Warm start: x is moved this fraction of its box width inside the bounds, and every
 //! complementarity product is raised to at least this multiple of the mean product.

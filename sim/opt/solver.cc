@@ -453,6 +453,141 @@ struct Iterate {
   Eigen::VectorXd x, y, zl, zu, wl, wu;
 };
 
+// Partial sums and maxima of the iteration's first column pass, per half.
+struct Sums {
+  double dr = 0.0, po = 0.0, dob = 0.0, comp = 0.0, big = 0.0, dr_lag = 0.0, dob_lag = 0.0;
+};
+
+// std::max and std::min by value, with their results: GCC does not vectorize the omp simd
+// reductions of the element pass through the references std::max takes.
+inline double MaxOf(double a, double b) { return a < b ? b : a; }
+inline double MinOf(double a, double b) { return b < a ? b : a; }
+
+// Raw views of the per-column arrays of the iterations. The passes below copy them into
+// local pointers first: GCC vectorizes none of their loops that loads a pointer through a
+// lambda's captures or an aggregate in memory.
+struct ColumnArrays {
+  double *x, *wl, *wu, *zl, *zu, *rx, *dx, *dzl, *dzu, *iwl, *iwu, *izl, *izu, *d;
+  const double *c, *lo, *hi, *ml, *mh, *ic;
+};
+
+// Columns [j0, j1) at the top of an iteration, after the scatter pass left rx = c + Qx − Aᵀy:
+// the previous step of w and z, the measures, the scaling d = z_l/w_l + z_u/w_u, the
+// inverses of w and z, and the predictor's right-hand side rx = −rd + rc_l/w_l − rc_u/w_u
+// with the affine rc = −w·z.
+Sums ElementPass(const ColumnArrays& a, Eigen::Index j0, Eigen::Index j1, double step_p, double step_d) {
+  double *const x = a.x, *const wl = a.wl, *const wu = a.wu, *const zl = a.zl, *const zu = a.zu,
+      *const rx = a.rx, *const dx = a.dx, *const dzl = a.dzl, *const dzu = a.dzu, *const iwl = a.iwl,
+      *const iwu = a.iwu, *const izl = a.izl, *const izu = a.izu, *const d = a.d;
+  const double *const c = a.c, *const lo = a.lo, *const hi = a.hi, *const ml = a.ml, *const mh = a.mh, *const ic = a.ic;
+  double dr = 0.0, po = 0.0, dob = 0.0, comp = 0.0, big = 0.0, dr_lag = 0.0, dob_lag = 0.0;
+#pragma omp simd reduction(max : dr, big, dr_lag) reduction(+ : po, dob, comp, dob_lag)
+  for (Eigen::Index j = j0; j < j1; ++j) {
+    const double step = step_p * dx[j];
+    const double rxj = rx[j];  // (read once, before the stores: a masked reload does not vectorize)
+    const double wlj = wl[j] + ml[j] * step, wuj = wu[j] - mh[j] * step;
+    const double zlj = zl[j] + step_d * dzl[j], zuj = zu[j] + step_d * dzu[j];
+    wl[j] = wlj;
+    wu[j] = wuj;
+    zl[j] = zlj;
+    zu[j] = zuj;
+    const double xj = x[j];
+    const double rdj = rxj - zlj + zuj;
+    // The Lagrangian bound's terms (see SolveOnce): r = rx[j] onto the bounds that exist.
+    const double r_pos = MaxOf(rxj, 0.0), r_neg = MinOf(rxj, 0.0);
+    dob_lag += lo[j] * r_pos + hi[j] * r_neg;
+    dr_lag = MaxOf(dr_lag, ((1.0 - ml[j]) * r_pos - (1.0 - mh[j]) * r_neg) * ic[j]);
+    dr = MaxOf(dr, std::abs(rdj) * ic[j]);
+    po += c[j] * xj;
+    dob += lo[j] * zlj - hi[j] * zuj;
+    comp += wlj * zlj + wuj * zuj;
+    big = MaxOf(big, MaxOf(std::abs(xj), MaxOf(zlj, zuj)));
+    // Two divisions for the four inverses: 1/w_l = w_u/(w_l·w_u), and likewise for z (a
+    // missing bound's z reads 1 here: its inverse is masked to 0, not 0/0).
+    const double rw = 1.0 / (wlj * wuj);
+    const double zl1 = zlj + (1.0 - ml[j]), zu1 = zuj + (1.0 - mh[j]);
+    const double rz = 1.0 / (zl1 * zu1);
+    const double il = ml[j] * wuj * rw, iu = mh[j] * wlj * rw;
+    iwl[j] = il;
+    iwu[j] = iu;
+    izl[j] = ml[j] * zu1 * rz;
+    izu[j] = mh[j] * zl1 * rz;
+    d[j] = zlj * il + zuj * iu;
+    rx[j] = -rdj - zlj + zuj;
+  }
+  return {dr, po, dob, comp, big, dr_lag, dob_lag};
+}
+
+// Columns [j0, j1) after the predictor's solve: the affine dz in dzl/dzu, and into out the
+// sums S1 = Σ dx·(z_l − z_u), S2 = Σ w·dz, S3 = Σ dx·(dz_l − dz_u) (μ after the step is
+// (S0 + αp·S1 + αd·S2 + αp·αd·S3)/count) and the largest −dw/w and −dz/z (steps 1/max).
+void PredictorPass(const ColumnArrays& a, Eigen::Index j0, Eigen::Index j1, double out[5]) {
+  double *const wl = a.wl, *const wu = a.wu, *const zl = a.zl, *const zu = a.zu, *const dx = a.dx,
+      *const dzl = a.dzl, *const dzu = a.dzu, *const iwl = a.iwl, *const iwu = a.iwu, *const izl = a.izl,
+      *const izu = a.izu;
+  double s1 = 0.0, s2 = 0.0, s3 = 0.0, rp_max = 1.0, rd_max = 1.0;
+#pragma omp simd reduction(max : rp_max, rd_max) reduction(+ : s1, s2, s3)
+  for (Eigen::Index j = j0; j < j1; ++j) {
+    const double dxj = dx[j];
+    const double dl = -zl[j] - zl[j] * dxj * iwl[j];
+    const double du = -zu[j] + zu[j] * dxj * iwu[j];
+    dzl[j] = dl;
+    dzu[j] = du;
+    rp_max = std::max(rp_max, std::max(-dxj * iwl[j], dxj * iwu[j]));
+    rd_max = std::max(rd_max, std::max(-dl * izl[j], -du * izu[j]));
+    s1 += dxj * (zl[j] - zu[j]);
+    s2 += wl[j] * dl + wu[j] * du;
+    s3 += dxj * (dl - du);
+  }
+  out[0] = s1;
+  out[1] = s2;
+  out[2] = s3;
+  out[3] = rp_max;
+  out[4] = rd_max;
+}
+
+// Columns [j0, j1), Mehrotra's corrector: centring at smu = σμ plus the second-order term of
+// the affine step; the complementarity right-hand sides rc replace the affine dz in place.
+void CorrectorPass(const ColumnArrays& a, Eigen::Index j0, Eigen::Index j1, double smu) {
+  double *const wl = a.wl, *const wu = a.wu, *const zl = a.zl, *const zu = a.zu, *const rx = a.rx,
+      *const dx = a.dx, *const dzl = a.dzl, *const dzu = a.dzu, *const iwl = a.iwl, *const iwu = a.iwu;
+  const double *const ml = a.ml, *const mh = a.mh;
+#pragma omp simd
+  for (Eigen::Index j = j0; j < j1; ++j) {
+    const double rcl = ml[j] * (smu - wl[j] * zl[j] - dx[j] * dzl[j]);
+    const double rcu = mh[j] * (smu - wu[j] * zu[j] + dx[j] * dzu[j]);
+    dzl[j] = rcl;
+    dzu[j] = rcu;
+    rx[j] += zl[j] - zu[j] + rcl * iwl[j] - rcu * iwu[j];  // −rd = rx_affine + z_l − z_u
+  }
+}
+
+// Columns [j0, j1) after the corrector's solve: dz from rc, and into out[3], out[4] the
+// largest −dw/w and −dz/z.
+void StepPass(const ColumnArrays& a, Eigen::Index j0, Eigen::Index j1, double out[5]) {
+  double *const zl = a.zl, *const zu = a.zu, *const dx = a.dx, *const dzl = a.dzl, *const dzu = a.dzu,
+      *const iwl = a.iwl, *const iwu = a.iwu, *const izl = a.izl, *const izu = a.izu;
+  double rp_max = 1.0, rd_max = 1.0;
+#pragma omp simd reduction(max : rp_max, rd_max)
+  for (Eigen::Index j = j0; j < j1; ++j) {
+    const double dxj = dx[j];
+    const double dl = (dzl[j] - zl[j] * dxj) * iwl[j];
+    const double du = (dzu[j] + zu[j] * dxj) * iwu[j];
+    dzl[j] = dl;
+    dzu[j] = du;
+    rp_max = std::max(rp_max, std::max(-dxj * iwl[j], dxj * iwu[j]));
+    rd_max = std::max(rd_max, std::max(-dl * izl[j], -du * izu[j]));
+  }
+  out[3] = rp_max;
+  out[4] = rd_max;
+}
+
+// f(0) and f(1) on the team (see team.h).
+template <class F>
+void RunHalves(Team& team, F&& f) {
+  team.Run(f);
+}
+
 // A starting point from a solution of a problem of the same shape (the previous window of
 // a rolling horizon, shifted): its x moved inside the bounds by a margin, inequality slacks
 // from the row activities, its y, and z = c + Qx − Aᵀy split into the two bounds' duals.
@@ -581,6 +716,7 @@ std::vector<std::string> Options::Validate() const {
   std::vector<std::string> e;
   if (!(tolerance > 0.0 && tolerance < 1.0)) e.push_back(fmt::format("tolerance must be in (0, 1), found {}", tolerance));
   if (max_iterations < 1) e.push_back(fmt::format("max_iterations must be >= 1, found {}", max_iterations));
+  if (threads < 1) e.push_back(fmt::format("threads must be >= 1, found {}", threads));
   return e;
 }
 
@@ -607,7 +743,11 @@ Result SolveOnce(const Problem& p, const Options& opt) {
   LinearSolver path = opt.linear_solver;
   if (path == LinearSolver::kAuto) path = (q_diag && bw <= params::kMaxBandwidth) ? LinearSolver::kBanded : LinearSolver::kAugmented;
   if (path == LinearSolver::kBanded && !q_diag) throw std::invalid_argument("opt::Solve: the banded path needs a diagonal Q");
-  auto kkt = MakeKktSolver(path, in.A, in.Q, bw);
+  // A large banded problem runs its passes by two halves in time, on two threads if allowed.
+  const Halves halves = path == LinearSolver::kBanded ? SplitInTime(in.A) : Halves::Whole(n, m);
+  const bool split = halves.split;
+  Team team(split && opt.threads >= 2);
+  auto kkt = MakeKktSolver(path, in.A, in.Q, bw, split ? &halves : nullptr, split ? &team : nullptr);
   result.info.linear_solver = path;
   result.info.bandwidth = path == LinearSolver::kBanded ? bw : 0;
   result.info.setup_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -744,6 +884,8 @@ Result SolveOnce(const Problem& p, const Options& opt) {
   double* y = it.y.data();
   const double* c = in.c.data();
 
+  const ColumnArrays cols{x, wl, wu, zl, zu, rxp, dxp, dzlp, dzup, iwl, iwu, izl, izu, dp, c, lo, hi, ml, mh, icp};
+
   Status status = Status::kMaxIterations;
   double pres = 0, dres = 0, gap = 0, pobj = 0, dobj = 0;
   int iter = 0;
@@ -751,16 +893,12 @@ Result SolveOnce(const Problem& p, const Options& opt) {
   double ap = 0.0, ad = 0.0;  // the step of the previous iteration, applied at the start of the next
   for (; iter <= opt.max_iterations; ++iter) {
     // The previous step, then residuals, measures, the scaling D and the predictor's
-    // right-hand side in one pass: rd = c + Qx − Aᵀy − z_l + z_u, rp = b − Ax,
-    // d = z_l/w_l + z_u/w_u, rx = −rd + rc_l/w_l − rc_u/w_u with the affine rc = −w·z.
+    // right-hand side in two passes (rows and a scatter by columns, then ElementPass):
+    // rd = c + Qx − Aᵀy − z_l + z_u, rp = b − Ax, d = z_l/w_l + z_u/w_u,
+    // rx = −rd + rc_l/w_l − rc_u/w_u with the affine rc = −w·z.
     // (A general Q needs Q·x of the new x before the pass: its step is applied on its own.)
     double step_p = ap, step_d = ad;
-    double ymax = 0.0;
-    for (Eigen::Index i = 0; i < m; ++i) {
-      y[i] += step_d * dy[i];
-      ymax = std::max(ymax, std::abs(y[i]));
-      rp[i] = in.b[i];
-    }
+    const double y_step = ad;
     if (q_general) {
       for (Eigen::Index j = 0; j < n && iter > 0; ++j) {
         x[j] += step_p * dx[j];
@@ -772,8 +910,10 @@ Result SolveOnce(const Problem& p, const Options& opt) {
       step_p = step_d = 0.0;
       qx.noalias() = in.Q * it.x;
     }
-    double dr = 0.0, po = 0.0, quad = 0.0, dob = 0.0, comp = 0.0, big = ymax, dr_lag = 0.0, dob_lag = 0.0;
-    for (Eigen::Index j = 0; j < n; ++j) {
+    // Per half, the rows' part and the columns' scatter into rows (the columns between the
+    // halves after both); then the element pass per half (it vectorizes).
+    double quad_part[3] = {0.0, 0.0, 0.0};
+    auto scatter = [&](Eigen::Index j, double& quad) {
       double xj = x[j];
       if (step_p != 0.0) {
         xj += step_p * dxp[j];
@@ -787,46 +927,46 @@ Result SolveOnce(const Problem& p, const Options& opt) {
       const double qxj = !qp ? 0.0 : q_general ? qx[j] : qd[j] * xj;
       quad += xj * qxj;
       rxp[j] = c[j] - aty + qxj;  // rd before the bound duals
+    };
+    Sums part[2];
+    double ymax[2] = {0.0, 0.0};
+    RunHalves(team, [&](int h) {
+      double ym = 0.0;
+      for (Eigen::Index i = halves.row_begin(h); i < halves.row_end(h); ++i) {
+        y[i] += y_step * dy[i];
+        ym = std::max(ym, std::abs(y[i]));
+        rp[i] = in.b[i];
+      }
+      ymax[h] = ym;
+      double quad = 0.0;
+      halves.ForOwn(h, [&](Eigen::Index j) { scatter(j, quad); });
+      quad_part[h] = quad;
+    });
+    halves.ForBetween([&](Eigen::Index j) { scatter(j, quad_part[2]); });
+    RunHalves(team, [&](int h) { part[h] = ElementPass(cols, halves.col_begin(h), halves.col_end(h), step_p, step_d); });
+    double dr = 0.0, po = 0.0, dob = 0.0, comp = 0.0, big = std::max(ymax[0], ymax[1]), dr_lag = 0.0, dob_lag = 0.0;
+    const double quad = quad_part[0] + quad_part[1] + quad_part[2];
+    for (const Sums& ps : part) {  // in a fixed order
+      dr = std::max(dr, ps.dr);
+      po += ps.po;
+      dob += ps.dob;
+      comp += ps.comp;
+      big = std::max(big, ps.big);
+      dr_lag = std::max(dr_lag, ps.dr_lag);
+      dob_lag += ps.dob_lag;
     }
-#pragma omp simd reduction(max : dr, big, dr_lag) reduction(+ : po, dob, comp, dob_lag)
-    for (Eigen::Index j = 0; j < n; ++j) {
-      const double step = step_p * dxp[j];
-      const double wlj = wl[j] + ml[j] * step, wuj = wu[j] - mh[j] * step;
-      const double zlj = zl[j] + step_d * dzlp[j], zuj = zu[j] + step_d * dzup[j];
-      wl[j] = wlj;
-      wu[j] = wuj;
-      zl[j] = zlj;
-      zu[j] = zuj;
-      const double xj = x[j];
-      const double rdj = rxp[j] - zlj + zuj;
-      // The Lagrangian bound's terms (below): r = rxp[j] onto the bounds that exist.
-      const double r_pos = std::max(rxp[j], 0.0), r_neg = std::min(rxp[j], 0.0);
-      dob_lag += lo[j] * r_pos + hi[j] * r_neg;
-      dr_lag = std::max(dr_lag, ((1.0 - ml[j]) * r_pos - (1.0 - mh[j]) * r_neg) * icp[j]);
-      dr = std::max(dr, std::abs(rdj) * icp[j]);
-      po += c[j] * xj;
-      dob += lo[j] * zlj - hi[j] * zuj;
-      comp += wlj * zlj + wuj * zuj;
-      big = std::max(big, std::max(std::abs(xj), std::max(zlj, zuj)));
-      // Two divisions for the four inverses: 1/w_l = w_u/(w_l·w_u), and likewise for z (a
-      // missing bound's z reads 1 here: its inverse is masked to 0, not 0/0).
-      const double rw = 1.0 / (wlj * wuj);
-      const double zl1 = zlj + (1.0 - ml[j]), zu1 = zuj + (1.0 - mh[j]);
-      const double rz = 1.0 / (zl1 * zu1);
-      const double il = ml[j] * wuj * rw, iu = mh[j] * wlj * rw;
-      iwl[j] = il;
-      iwu[j] = iu;
-      izl[j] = ml[j] * zu1 * rz;
-      izu[j] = mh[j] * zl1 * rz;
-      dp[j] = zlj * il + zuj * iu;
-      rxp[j] = -rdj - zlj + zuj;
-    }
-    double pr = 0.0;
-    double by = 0.0;
-    for (Eigen::Index i = 0; i < m; ++i) {
-      pr = std::max(pr, std::abs(rp[i] * inv_row[i]));
-      by += in.b[i] * y[i];
-    }
+    double row_pr[2], row_by[2];
+    RunHalves(team, [&](int h) {
+      double pr = 0.0, by = 0.0;
+      for (Eigen::Index i = halves.row_begin(h); i < halves.row_end(h); ++i) {
+        pr = std::max(pr, std::abs(rp[i] * inv_row[i]));
+        by += in.b[i] * y[i];
+      }
+      row_pr[h] = pr;
+      row_by[h] = by;
+    });
+    const double pr = std::max(row_pr[0], row_pr[1]);
+    const double by = row_by[0] + row_by[1];
     po += 0.5 * quad;
     dob += by - 0.5 * quad;
     dob_lag += by - 0.5 * quad;
@@ -870,21 +1010,11 @@ Result SolveOnce(const Problem& p, const Options& opt) {
     // Predictor (affine scaling, rc = −w·z): direction, step lengths, and μ after the step
     // as S0 + αp·S1 + αd·S2 + αp·αd·S3, all in one pass.
     kkt->Solve(rx, rp, &dx, &dy);
-    double s1 = 0.0, s2 = 0.0, s3 = 0.0;
-    double rp_max = 1.0, rd_max = 1.0;  // largest −dw/w and −dz/z: steps 1/max
-#pragma omp simd reduction(max : rp_max, rd_max) reduction(+ : s1, s2, s3)
-    for (Eigen::Index j = 0; j < n; ++j) {
-      const double dxj = dxp[j];
-      const double dl = -zl[j] - zl[j] * dxj * iwl[j];
-      const double du = -zu[j] + zu[j] * dxj * iwu[j];
-      dzlp[j] = dl;
-      dzup[j] = du;
-      rp_max = std::max(rp_max, std::max(-dxj * iwl[j], dxj * iwu[j]));
-      rd_max = std::max(rd_max, std::max(-dl * izl[j], -du * izu[j]));
-      s1 += dxj * (zl[j] - zu[j]);
-      s2 += wl[j] * dl + wu[j] * du;
-      s3 += dxj * (dl - du);
-    }
+    double half_s[2][5];  // per half: s1, s2, s3, and the largest −dw/w and −dz/z
+    RunHalves(team, [&](int h) { PredictorPass(cols, halves.col_begin(h), halves.col_end(h), half_s[h]); });
+    const double s1 = half_s[0][0] + half_s[1][0], s2 = half_s[0][1] + half_s[1][1], s3 = half_s[0][2] + half_s[1][2];
+    double rp_max = std::max(half_s[0][3], half_s[1][3]);  // largest −dw/w and −dz/z: steps 1/max
+    double rd_max = std::max(half_s[0][4], half_s[1][4]);
     ap = 1.0 / rp_max;
     ad = 1.0 / rd_max;
     if (qp) ap = ad = std::min(ap, ad);
@@ -893,26 +1023,11 @@ Result SolveOnce(const Problem& p, const Options& opt) {
     // Corrector (Mehrotra): centring plus the second-order term of the affine step; the
     // complementarity right-hand sides rc replace the affine dz in place.
     const double smu = sigma * mu;
-#pragma omp simd
-    for (Eigen::Index j = 0; j < n; ++j) {
-      const double rcl = ml[j] * (smu - wl[j] * zl[j] - dxp[j] * dzlp[j]);
-      const double rcu = mh[j] * (smu - wu[j] * zu[j] + dxp[j] * dzup[j]);
-      dzlp[j] = rcl;
-      dzup[j] = rcu;
-      rxp[j] += zl[j] - zu[j] + rcl * iwl[j] - rcu * iwu[j];  // −rd = rx_affine + z_l − z_u
-    }
+    RunHalves(team, [&](int h) { CorrectorPass(cols, halves.col_begin(h), halves.col_end(h), smu); });
     kkt->Solve(rx, rp, &dx, &dy);
-    rp_max = rd_max = 1.0;
-#pragma omp simd reduction(max : rp_max, rd_max)
-    for (Eigen::Index j = 0; j < n; ++j) {
-      const double dxj = dxp[j];
-      const double dl = (dzlp[j] - zl[j] * dxj) * iwl[j];
-      const double du = (dzup[j] + zu[j] * dxj) * iwu[j];
-      dzlp[j] = dl;
-      dzup[j] = du;
-      rp_max = std::max(rp_max, std::max(-dxj * iwl[j], dxj * iwu[j]));
-      rd_max = std::max(rd_max, std::max(-dl * izl[j], -du * izu[j]));
-    }
+    RunHalves(team, [&](int h) { StepPass(cols, halves.col_begin(h), halves.col_end(h), half_s[h]); });
+    rp_max = std::max(half_s[0][3], half_s[1][3]);
+    rd_max = std::max(half_s[0][4], half_s[1][4]);
     ap = 1.0 / rp_max;
     ad = 1.0 / rd_max;
     if (qp) ap = ad = std::min(ap, ad);

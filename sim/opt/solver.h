@@ -57,6 +57,10 @@ struct Options {
   int max_iterations = 200;
   LinearSolver linear_solver = LinearSolver::kAuto;
   bool scale = true;          //!< Ruiz equilibration of A
+  //! Threads for one solve. A large problem banded in time (a year at 15 minutes; not a
+  //! rolling-horizon window) runs its passes by two fixed halves, on two threads when this
+  //! is 2 or more; the result is the same bits for any value.
+  int threads = 1;
   //! A previous solution of a problem of the same shape to start from (x moved inside the
   //! bounds, y if it has one entry per row, z from c − Aᵀy, re-centred). If the warm solve
   //! does not end optimal, the problem is solved again from the cold start.

@@ -3,14 +3,18 @@
 #define BOOST_TEST_MODULE essim_opt
 #include <boost/test/unit_test.hpp>
 
+#include <atomic>
 #include <cmath>
 #include <functional>
 #include <limits>
+#include <set>
+#include <thread>
 
 #include "sim/core/rng.h"
 #include "sim/opt/kkt.h"
 #include "sim/opt/parameters.h"
 #include "sim/opt/solver.h"
+#include "sim/opt/team.h"
 
 using namespace essim;
 using namespace essim::opt;
@@ -71,6 +75,55 @@ Problem RandomBoxedLp(Rng* rng) {
   for (int j = 0; j < n; ++j) p.c[j] = rng->Normal();
   p.x_lo = Eigen::VectorXd::Constant(n, -3.0);
   p.x_hi = Eigen::VectorXd::Constant(n, 3.0);
+  return p;
+}
+
+// A battery beside a PV plant over `steps` steps, columns by step (charge, discharge, stored
+// energy, export): stored energy e_t = (1 − s)·e_{t−1} + η·c_t − d_t/η with the first step
+// from e0, export g_t = pv_t + d_t − c_t within ±1.5, charge plus discharge at most 1.2 (an
+// inequality row: its slack column comes after all the others), revenue p_t·g_t, a wear
+// cost on c and d. Prices and PV from the seed.
+Problem StorageLp(int steps, std::uint64_t seed) {
+  Rng rng(seed, 0);
+  const double eta = 0.95, keep = 1.0 - 1e-4, e0 = 2.0;
+  const int n = 4 * steps, m = 3 * steps;
+  Problem p;
+  std::vector<Eigen::Triplet<double>> t;
+  p.row_lo.resize(m);
+  p.row_hi.resize(m);
+  p.c.resize(n);
+  p.x_lo.resize(n);
+  p.x_hi.resize(n);
+  for (int s = 0; s < steps; ++s) {
+    const int c = 4 * s, d = c + 1, e = c + 2, g = c + 3, r = 3 * s;
+    const double hour = std::fmod(s * 0.25, 24.0);
+    const double pv = std::max(0.0, std::sin((hour - 6.0) / 12.0 * M_PI)) * (0.6 + 0.4 * rng.Uniform());
+    const double price = 0.3 + 0.2 * std::cos((hour - 19.0) / 24.0 * 2.0 * M_PI) + 0.05 * rng.Normal();
+    t.emplace_back(r, e, 1.0);  // stored energy
+    t.emplace_back(r, c, -eta);
+    t.emplace_back(r, d, 1.0 / eta);
+    if (s > 0) t.emplace_back(r, e - 4, -keep);
+    p.row_lo[r] = p.row_hi[r] = s > 0 ? 0.0 : keep * e0;
+    t.emplace_back(r + 1, g, 1.0);  // node
+    t.emplace_back(r + 1, d, -1.0);
+    t.emplace_back(r + 1, c, 1.0);
+    p.row_lo[r + 1] = p.row_hi[r + 1] = pv;
+    t.emplace_back(r + 2, c, 1.0);  // power
+    t.emplace_back(r + 2, d, 1.0);
+    p.row_lo[r + 2] = -kInf;
+    p.row_hi[r + 2] = 1.2;
+    p.c[c] = p.c[d] = 0.001;
+    p.c[e] = 0.0;
+    p.c[g] = -price;
+    p.x_lo[c] = p.x_lo[d] = 0.0;
+    p.x_hi[c] = p.x_hi[d] = 1.0;
+    p.x_lo[e] = 0.4;
+    p.x_hi[e] = 4.0;
+    p.x_lo[g] = -1.5;
+    p.x_hi[g] = 1.5;
+  }
+  p.A.resize(m, n);
+  p.A.setFromTriplets(t.begin(), t.end());
   return p;
 }
 }  // namespace
@@ -702,6 +755,146 @@ BOOST_AUTO_TEST_CASE(band_path_decouples_a_dependent_row) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(team_runs_each_half_once) {
+  // Both halves run once per Run, on two threads with a helper and in order without; many
+  // rounds in a row (the helper spins between them, then blocks: a pause in between).
+  for (const bool helper : {false, true}) {
+    Team team(helper);
+    BOOST_TEST(team.threaded() == helper);
+    std::vector<long> counts(2, 0);
+    std::set<std::thread::id> ids;
+    long order_ok = 0;
+    for (int round = 0; round < 20000; ++round) {
+      std::thread::id who[2];
+      team.Run([&](int h) {
+        ++counts[static_cast<std::size_t>(h)];
+        who[h] = std::this_thread::get_id();
+      });
+      ids.insert(who[0]);
+      ids.insert(who[1]);
+      order_ok += counts[0] == counts[1];
+      if (round == 10000) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    BOOST_TEST(counts[0] == 20000);
+    BOOST_TEST(counts[1] == 20000);
+    BOOST_TEST(order_ok == 20000);  // Run returns only when both halves have run
+    BOOST_TEST(ids.size() == (helper ? 2u : 1u));
+  }
+}
+
+BOOST_AUTO_TEST_CASE(split_in_time_keeps_each_half_to_its_rows) {
+  // A storage problem with rows ordered by step: its halves' columns touch only their own
+  // rows, every column is in exactly one set, and few are between, whatever the order of
+  // the columns. Rows out of time order, and small problems, are not split.
+  const Problem big = StorageLp(12000, 5);
+  for (const int order : {0, 1, 2}) {  // as built; columns shuffled; rows shuffled
+    SparseMatrix a = big.A;
+    if (order > 0) {
+      Rng rng(9, 0);
+      const Eigen::Index size = order == 1 ? a.cols() : a.rows();
+      Eigen::VectorXi perm(size);
+      for (Eigen::Index j = 0; j < size; ++j) perm[j] = static_cast<int>(j);
+      for (Eigen::Index j = size - 1; j > 0; --j) std::swap(perm[j], perm[static_cast<Eigen::Index>(rng.Uniform() * (j + 1))]);
+      const Eigen::PermutationMatrix<Eigen::Dynamic> pm(perm);
+      a = order == 1 ? SparseMatrix(a * pm) : SparseMatrix(pm * a);
+    }
+    const Halves h = SplitInTime(a);
+    BOOST_TEST(h.split == (order < 2));
+    if (!h.split) {
+      BOOST_TEST(h.rs == a.rows());
+      BOOST_TEST(h.jc == a.cols());
+      continue;
+    }
+    std::vector<int> seen(static_cast<std::size_t>(a.cols()), 0);
+    for (int half = 0; half < 2; ++half) {
+      for (const int j : h.own[half]) {
+        ++seen[static_cast<std::size_t>(j)];
+        for (SparseMatrix::InnerIterator it(a, j); it; ++it) {
+          BOOST_TEST_REQUIRE((it.row() >= h.row_begin(half) && it.row() < h.row_end(half)), "column " << j);
+        }
+      }
+    }
+    for (const int j : h.between) ++seen[static_cast<std::size_t>(j)];
+    BOOST_TEST(std::count(seen.begin(), seen.end(), 1) == a.cols());
+    BOOST_TEST(h.between.size() <= 8u);  // the columns of the steps at the cut
+    BOOST_TEST(h.own[0].size() + h.own[1].size() + h.between.size() == static_cast<std::size_t>(a.cols()));
+  }
+  BOOST_TEST(!SplitInTime(StorageLp(2000, 5).A).split);
+}
+
+BOOST_AUTO_TEST_CASE(band_path_by_halves_on_two_threads) {
+  // The banded path by halves in time (band assembly, twisted factorization with each end
+  // on its own thread, solves): (dx, dy) satisfy the KKT equations, and with one thread or
+  // two they are the same bits, for every compiled half-bandwidth.
+  Rng rng(78, 0);
+  const SparseMatrix no_q;
+  for (int k = 1; k <= 8; ++k) {
+    const int m = 20000, n = 2 * m;
+    std::vector<Eigen::Triplet<double>> t;
+    for (int j = 0; j < n; ++j) {  // columns in time order, spans up to k rows
+      const int top = std::min(m - 1, j / 2);
+      const int bottom = std::min(m - 1, top + static_cast<int>(rng.Uniform() * (k + 1)));
+      t.emplace_back(top, j, rng.Normal());
+      if (bottom != top) t.emplace_back(bottom, j, rng.Normal());
+    }
+    t.emplace_back(m / 2 - 1, n / 2, 1.0);  // the column at the cut spans k rows: exactly k
+    t.emplace_back(m / 2 - 1 + k, n / 2, 0.5);
+    SparseMatrix a(m, n);
+    a.setFromTriplets(t.begin(), t.end());
+    const int bw = NormalBandwidth(a);
+    BOOST_TEST_REQUIRE(bw == k);
+    const Halves halves = SplitInTime(a);
+    BOOST_TEST_REQUIRE(halves.split);
+    Eigen::VectorXd d(n), rx(n), ry(m);
+    for (int j = 0; j < n; ++j) d[j] = std::pow(10.0, 6.0 * rng.Uniform() - 3.0);
+    for (int j = 0; j < n; ++j) rx[j] = rng.Normal();
+    for (int i = 0; i < m; ++i) ry[i] = rng.Normal();
+    Eigen::VectorXd dx[2], dy[2];
+    for (int threads = 1; threads <= 2; ++threads) {
+      Team team(threads == 2);
+      auto kkt = MakeKktSolver(LinearSolver::kBanded, a, no_q, bw, &halves, &team);
+      BOOST_TEST_REQUIRE(kkt->Factorize(d));
+      kkt->Solve(rx, ry, &dx[threads - 1], &dy[threads - 1]);
+    }
+    const Eigen::VectorXd h = d.array() + params::kPrimalReg;
+    const Eigen::VectorXd r1 = h.cwiseProduct(dx[1]) - a.transpose() * dy[1] - rx;
+    const Eigen::VectorXd r2 = a * dx[1] + params::kDualReg * dy[1] - ry;
+    const double scale = 1.0 + h.cwiseProduct(dx[1]).cwiseAbs().maxCoeff() + (a.transpose() * dy[1]).cwiseAbs().maxCoeff();
+    BOOST_TEST(r1.cwiseAbs().maxCoeff() <= 1e-9 * scale, "k " << k);
+    BOOST_TEST(r2.cwiseAbs().maxCoeff() <= 1e-9 * scale, "k " << k);
+    BOOST_TEST((dx[0].array() == dx[1].array()).all(), "k " << k);
+    BOOST_TEST((dy[0].array() == dy[1].array()).all(), "k " << k);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(large_storage_lp_same_bits_on_one_or_two_threads) {
+  // A year-sized storage LP (12,000 steps) is solved by halves in time. One thread or two
+  // give the same bits; the objective and duals agree with the general sparse path (which
+  // knows no halves), and the plan is feasible.
+  const Problem p = StorageLp(12000, 11);
+  Result r[2];
+  for (int threads = 1; threads <= 2; ++threads) {
+    Options o;
+    o.threads = threads;
+    r[threads - 1] = Solve(p, o);
+    BOOST_TEST_REQUIRE((r[threads - 1].status == Status::kOptimal), StatusName(r[threads - 1].status));
+  }
+  BOOST_TEST((r[0].info.linear_solver == LinearSolver::kBanded));
+  BOOST_TEST(r[0].info.iterations == r[1].info.iterations);
+  BOOST_TEST(r[0].info.objective == r[1].info.objective);
+  BOOST_TEST((r[0].solution.x.array() == r[1].solution.x.array()).all());
+  BOOST_TEST((r[0].solution.y.array() == r[1].solution.y.array()).all());
+  BOOST_TEST((r[0].solution.z.array() == r[1].solution.z.array()).all());
+  const Result g = SolveWith(p, LinearSolver::kAugmented);
+  BOOST_TEST_REQUIRE((g.status == Status::kOptimal), StatusName(g.status));
+  BOOST_TEST(std::abs(g.info.objective - r[0].info.objective) / (1.0 + std::abs(g.info.objective)) < 1e-7);
+  const Eigen::VectorXd act = p.A * r[1].solution.x;
+  for (Eigen::Index i = 0; i < p.num_rows(); ++i) {
+    BOOST_TEST_REQUIRE(act[i] >= p.row_lo[i] - 1e-6);
+    BOOST_TEST_REQUIRE(act[i] <= p.row_hi[i] + 1e-6);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(invalid_input_rejected) {
   Problem p = Make(1, 2, {{0, 0, 1}, {0, 1, 1}});
   p.c << 1, 1;
@@ -710,6 +903,9 @@ BOOST_AUTO_TEST_CASE(invalid_input_rejected) {
   BOOST_CHECK_THROW(Solve(p, o), std::invalid_argument);
   o = Options{};
   o.max_iterations = 0;
+  BOOST_CHECK_THROW(Solve(p, o), std::invalid_argument);
+  o = Options{};
+  o.threads = 0;
   BOOST_CHECK_THROW(Solve(p, o), std::invalid_argument);
   Problem q = p;
   q.x_lo[0] = 2;
