@@ -166,24 +166,40 @@ Twist TwistOf(Eigen::Index m) {
   return {s, std::min<Eigen::Index>(m, s + K)};
 }
 
+// Bottom pivot p of the twisted factorization: rows p−1..p−K above it.
+template <int K>
+inline bool BottomPivot(double* band, Eigen::Index p) {
+  constexpr std::int64_t w = K + 1;
+  if (!SafePivot(band + p * w)) return false;
+  const double inv = 1.0 / band[p * w];
+  double u[K];
+  for (int i = 1; i <= K; ++i) u[i - 1] = band[(p - i) * w + i];  // M(p, p − i)
+  for (int i = 1; i <= K; ++i) {
+    const double f = u[i - 1] * inv;
+    for (int q = i; q <= K; ++q) band[(p - q) * w + (q - i)] -= f * u[q - 1];  // M(p−i, p−q)
+  }
+  for (int i = 1; i <= K; ++i) band[(p - i) * w + i] = u[i - 1] * inv;
+  return true;
+}
+
+// The ends of the twisted factorization: top pivots [0, s) (Top) and the bottom pivots
+// m−1 down to m − nb_far (Bottom), side by side in one loop when both.
+template <int K, bool Top, bool Bottom>
+bool FactorEnds(double* band, Eigen::Index m, Eigen::Index s, Eigen::Index nb_far) {
+  constexpr std::int64_t w = K + 1;
+  const Eigen::Index steps = Top && Bottom ? std::max(s, nb_far) : Top ? s : nb_far;
+  for (Eigen::Index t = 0; t < steps; ++t) {
+    if (Top && t < s && !Pivot<K>(band + t * w, w, K)) return false;  // top pivot t: rows t+1..t+K below it
+    if (Bottom && t < nb_far && !BottomPivot<K>(band, m - 1 - t)) return false;
+  }
+  return true;
+}
+
 template <int K>
 bool TwistedFactorBand(double* band, Eigen::Index m, int, Team* team) {
   constexpr std::int64_t w = K + 1;
   const Twist tw = TwistOf<K>(m);
   const Eigen::Index nb = m - tw.mid_end;
-  auto bottom = [&](Eigen::Index t) {  // bottom pivot p = m−1−t: rows p−1..p−K above it
-    const Eigen::Index p = m - 1 - t;
-    if (!SafePivot(band + p * w)) return false;
-    const double inv = 1.0 / band[p * w];
-    double u[K];
-    for (int i = 1; i <= K; ++i) u[i - 1] = band[(p - i) * w + i];  // M(p, p − i)
-    for (int i = 1; i <= K; ++i) {
-      const double f = u[i - 1] * inv;
-      for (int q = i; q <= K; ++q) band[(p - q) * w + (q - i)] -= f * u[q - 1];  // M(p−i, p−q)
-    }
-    for (int i = 1; i <= K; ++i) band[(p - i) * w + i] = u[i - 1] * inv;
-    return true;
-  };
   // The top pivots [0, s) touch rows up to s − 1 + K; the bottom pivots below the last K of
   // them touch rows from mid_end on. The two ends share no entry, so they run side by side
   // (in one loop, or on two threads), and the K bottom pivots that update the middle rows
@@ -192,21 +208,14 @@ bool TwistedFactorBand(double* band, Eigen::Index m, int, Team* team) {
   if (team != nullptr && team->threaded()) {
     bool ok[2] = {true, true};
     team->Run([&](int h) {
-      if (h == 0) {
-        for (Eigen::Index t = 0; t < tw.s && ok[0]; ++t) ok[0] = Pivot<K>(band + t * w, w, K);
-      } else {
-        for (Eigen::Index t = 0; t < nb_far && ok[1]; ++t) ok[1] = bottom(t);
-      }
+      ok[h] = h == 0 ? FactorEnds<K, true, false>(band, m, tw.s, nb_far) : FactorEnds<K, false, true>(band, m, tw.s, nb_far);
     });
     if (!ok[0] || !ok[1]) return false;
-  } else {
-    for (Eigen::Index t = 0; t < std::max(tw.s, nb_far); ++t) {
-      if (t < tw.s && !Pivot<K>(band + t * w, w, K)) return false;  // top pivot t: rows t+1..t+K below it
-      if (t < nb_far && !bottom(t)) return false;
-    }
+  } else if (!FactorEnds<K, true, true>(band, m, tw.s, nb_far)) {
+    return false;
   }
   for (Eigen::Index t = nb_far; t < nb; ++t) {
-    if (!bottom(t)) return false;
+    if (!BottomPivot<K>(band, m - 1 - t)) return false;
   }
   for (Eigen::Index j = tw.s; j < tw.mid_end; ++j) {  // the middle: its own rows only
     if (!Pivot<0>(band + j * w, w, static_cast<int>(tw.mid_end - 1 - j))) return false;
@@ -214,9 +223,6 @@ bool TwistedFactorBand(double* band, Eigen::Index m, int, Team* team) {
   return true;
 }
 
-// Solves with the twisted factors in place: forward through the elimination order (both
-// ends side by side, then the middle), backward through it reversed (the middle, then both
-// ends side by side), each end in dot-product form over results held in registers.
 // One sweep of the twisted solve over the ends (Top: the top pivots [0, s), Bottom: the
 // bottom ones [me, m)), each a chain over its own entries of v with its last K results in
 // registers; the ends share nothing until the middle. Forward: top[i] = z(j − 1 − i),
