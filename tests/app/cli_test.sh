@@ -72,6 +72,17 @@ check "each strategy has its own outputs" test -s "$tmp/cmp/rolling_horizon/summ
 check "compare with an unknown name exits 2" test $? -eq 2
 check "nothing written for a bad compare" test ! -e "$tmp/cmp2"
 
+# The year-long optimum is solved by two halves in time; one solver thread or two give
+# the same bits (outputs compared byte for byte, wall times aside).
+for t in 1 2; do
+  "$ESSIM" run scenarios/jiayuguan-2025.yaml --strategy optimal --threads $t --out "$tmp/opt$t" > /dev/null 2>&1
+  check "optimal year with --threads $t exits 0" test $? -eq 0
+done
+check "--threads 1 and 2: the same time series" cmp -s "$tmp/opt1/timeseries.csv" "$tmp/opt2/timeseries.csv"
+check "--threads 1 and 2: the same objective" test "$(grep -o '"objective_yuan":[^,]*' "$tmp/opt1/summary.json")" = "$(grep -o '"objective_yuan":[^,]*' "$tmp/opt2/summary.json")"
+"$ESSIM" run scenarios/jiayuguan-2025.yaml --strategy optimal --threads 0 --out "$tmp/opt0" > /dev/null 2>&1
+check "--threads 0 is a usage error" test $? -eq 2
+
 # The README's scenario reference is generated: it must equal `essim reference`.
 "$ESSIM" reference > "$tmp/ref.md"
 sed -n '/<!-- BEGIN SCENARIO REFERENCE/,/<!-- END SCENARIO REFERENCE/p' README.md | sed '1d;$d' > "$tmp/readme-ref.md"
