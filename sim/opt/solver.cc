@@ -943,7 +943,18 @@ Result SolveOnce(const Problem& p, const Options& opt) {
       quad_part[h] = quad;
     });
     halves.ForBetween([&](Eigen::Index j) { scatter(j, quad_part[2]); });
-    RunHalves(team, [&](int h) { part[h] = ElementPass(cols, halves.col_begin(h), halves.col_end(h), step_p, step_d); });
+    // The element pass per half, and the rows' measures of rp (complete now).
+    double row_pr[2], row_by[2];
+    RunHalves(team, [&](int h) {
+      part[h] = ElementPass(cols, halves.col_begin(h), halves.col_end(h), step_p, step_d);
+      double pr = 0.0, by = 0.0;
+      for (Eigen::Index i = halves.row_begin(h); i < halves.row_end(h); ++i) {
+        pr = std::max(pr, std::abs(rp[i] * inv_row[i]));
+        by += in.b[i] * y[i];
+      }
+      row_pr[h] = pr;
+      row_by[h] = by;
+    });
     double dr = 0.0, po = 0.0, dob = 0.0, comp = 0.0, big = std::max(ymax[0], ymax[1]), dr_lag = 0.0, dob_lag = 0.0;
     const double quad = quad_part[0] + quad_part[1] + quad_part[2];
     for (const Sums& ps : part) {  // in a fixed order
@@ -955,16 +966,6 @@ Result SolveOnce(const Problem& p, const Options& opt) {
       dr_lag = std::max(dr_lag, ps.dr_lag);
       dob_lag += ps.dob_lag;
     }
-    double row_pr[2], row_by[2];
-    RunHalves(team, [&](int h) {
-      double pr = 0.0, by = 0.0;
-      for (Eigen::Index i = halves.row_begin(h); i < halves.row_end(h); ++i) {
-        pr = std::max(pr, std::abs(rp[i] * inv_row[i]));
-        by += in.b[i] * y[i];
-      }
-      row_pr[h] = pr;
-      row_by[h] = by;
-    });
     const double pr = std::max(row_pr[0], row_pr[1]);
     const double by = row_by[0] + row_by[1];
     po += 0.5 * quad;
