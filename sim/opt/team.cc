@@ -1,6 +1,6 @@
 #include "sim/opt/team.h"
 
-#include <type_traits>
+#include <system_error>
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -33,7 +33,12 @@ inline std::uint32_t AwaitChange(const std::atomic<std::uint32_t>& a, std::uint3
 }  // namespace
 
 Team::Team(bool helper) {
-  if (helper) helper_ = std::thread([this] { Loop(); });
+  if (!helper) return;
+  try {
+    helper_ = std::thread([this] { Loop(); });
+  } catch (const std::system_error&) {
+    // No thread to be had (a process or container limit): the halves run in turn.
+  }
 }
 
 Team::~Team() {

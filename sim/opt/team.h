@@ -8,13 +8,15 @@
 #include <atomic>
 #include <cstdint>
 #include <thread>
+#include <type_traits>
 
 namespace essim::opt {
 
 class Team {
  public:
   //! With `helper`, a second thread is started; it waits for work (spinning briefly, then
-  //! blocked) until the team is destroyed.
+  //! blocked) until the team is destroyed. If the system refuses a thread, the team runs
+  //! both halves on the calling thread (the same results).
   explicit Team(bool helper);
   ~Team();
   Team(const Team&) = delete;
