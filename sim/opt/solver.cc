@@ -140,19 +140,23 @@ Internal Build(const Problem& p, bool scale) {
       candidates += side[static_cast<std::size_t>(i)] != 0;
     }
     for (const auto& e : in.elim) side[static_cast<std::size_t>(e.row)] = 0;
+    // One pass in column order settles every conflict where it is met (clearing sides
+    // never creates one, so the columns already passed stay settled); a second pass then
+    // takes the targets afresh from the rows left. (Restarting the scan at each conflict
+    // gave the same rows at O(conflicts · n): 0.6 s on a year-long QP.)
     std::vector<double> target;  // per column: the bound a forcing row holds it at (NaN: none)
     for (bool conflict = candidates > 0; conflict;) {
       conflict = false;
       target.assign(static_cast<std::size_t>(n), std::nan(""));
-      for (Eigen::Index j = 0; j < n && !conflict; ++j) {
+      for (Eigen::Index j = 0; j < n; ++j) {
         if (in.is_elim[static_cast<std::size_t>(j)] || !std::isnan(in.fixed_value[j])) continue;
         for (SparseMatrix::InnerIterator e(p.A, j); e; ++e) {
           const int sd = side[static_cast<std::size_t>(e.row())];
           if (sd == 0 || e.value() == 0.0) continue;
-          if (in_q[static_cast<std::size_t>(j)]) {
+          if (in_q[static_cast<std::size_t>(j)]) {  // a Q column is never fixed: its rows are left alone
             side[static_cast<std::size_t>(e.row())] = 0;
             conflict = true;
-            break;
+            continue;
           }
           const double t = (sd > 0) == (e.value() > 0) ? p.x_lo[j] : p.x_hi[j];
           double& tj = target[static_cast<std::size_t>(j)];
