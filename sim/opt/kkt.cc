@@ -340,7 +340,7 @@ class BandedKkt final : public KktSolver {
     double* band = band_.data() + k_ * w_;
     const double* q = q_diag_.size() > 0 ? q_diag_.data() : nullptr;
     RunHalves([&](int h) {
-      // This half's band rows (with the padding rows at its end) start at δ on the diagonal.
+      // This half's band rows (and the padding rows beyond its outer end) start at δ on the diagonal.
       const Eigen::Index r0 = h == 0 ? -k_ : halves_.rs, r1 = h == 0 ? halves_.rs : m_ + k_;
       std::fill(band + r0 * w_, band + r1 * w_, 0.0);
       for (Eigen::Index i = halves_.row_begin(h); i < halves_.row_end(h); ++i) band[i * w_] = params::kDualReg;
