@@ -78,6 +78,58 @@ Problem RandomBoxedLp(Rng* rng) {
   return p;
 }
 
+// A seeded random constraint matrix with forcing rows (each row one with probability
+// `forcing_share`): a forcing row's coefficients all have one sign (the row's own with
+// `mixed_signs`, else +), and every column in one is held, at −3 by the row. x in [−3, 3];
+// ax = A·x0 at a point with the held columns at −3, the rest inside the box. Row bounds
+// and costs are the caller's.
+struct ForcingLp {
+  Problem p;
+  std::vector<char> forcing, held;
+  Eigen::VectorXd ax;
+  //! The same problem with the held columns fixed by their bounds and the forcing rows
+  //! free: it has the same optimum.
+  Problem Fixed() const {
+    Problem f = p;
+    for (Eigen::Index j = 0; j < f.num_vars(); ++j) if (held[static_cast<std::size_t>(j)]) f.x_hi[j] = -3.0;
+    for (Eigen::Index i = 0; i < f.num_rows(); ++i) {
+      if (!forcing[static_cast<std::size_t>(i)]) continue;
+      f.row_lo[i] = -kInf;
+      f.row_hi[i] = kInf;
+    }
+    return f;
+  }
+};
+ForcingLp RandomForcingLp(Rng* rng, int n, int m, double forcing_share, double density, bool mixed_signs) {
+  ForcingLp r;
+  r.forcing.assign(static_cast<std::size_t>(m), 0);
+  r.held.assign(static_cast<std::size_t>(n), 0);
+  for (int i = 0; i < m; ++i) r.forcing[static_cast<std::size_t>(i)] = rng->Uniform() < forcing_share;
+  std::vector<Eigen::Triplet<double>> t;
+  for (int i = 0; i < m; ++i) {
+    const double sign = mixed_signs ? (rng->Uniform() < 0.5 ? 1.0 : -1.0) : 1.0;
+    for (int j = 0; j < n; ++j) {
+      if (!(rng->Uniform() < density || j == i % n)) continue;
+      if (r.forcing[static_cast<std::size_t>(i)]) {
+        t.emplace_back(i, j, sign * (0.5 + rng->Uniform()));
+        r.held[static_cast<std::size_t>(j)] = 1;
+      } else {
+        t.emplace_back(i, j, rng->Normal());
+      }
+    }
+  }
+  r.p.A.resize(m, n);
+  r.p.A.setFromTriplets(t.begin(), t.end());
+  r.p.x_lo = Eigen::VectorXd::Constant(n, -3.0);
+  r.p.x_hi = Eigen::VectorXd::Constant(n, 3.0);
+  Eigen::VectorXd x0(n);
+  for (int j = 0; j < n; ++j) x0[j] = r.held[static_cast<std::size_t>(j)] ? -3.0 : rng->Uniform() * 4.0 - 2.0;
+  r.ax = r.p.A * x0;
+  r.p.row_lo.resize(m);
+  r.p.row_hi.resize(m);
+  return r;
+}
+
 // A battery beside a PV plant over `steps` steps, columns by step (charge, discharge, stored
 // energy, export): stored energy e_t = (1 − s)·e_{t−1} + η·c_t − d_t/η with the first step
 // from e0, export g_t = pv_t + d_t − c_t within ±1.5, charge plus discharge at most 1.2 (an
@@ -370,31 +422,10 @@ BOOST_AUTO_TEST_CASE(random_lps_with_forcing_rows_match_fixed_columns) {
   int forcing_rows = 0, inaccurate = 0;
   for (int trial = 0; trial < 30; ++trial) {
     const int n = 5 + static_cast<int>(rng.Uniform() * 20), m = 2 + static_cast<int>(rng.Uniform() * n);
-    std::vector<char> forcing(static_cast<std::size_t>(m)), held(static_cast<std::size_t>(n), 0);
-    for (int i = 0; i < m; ++i) forcing[static_cast<std::size_t>(i)] = rng.Uniform() < 0.25;
-    std::vector<Eigen::Triplet<double>> t;
-    for (int i = 0; i < m; ++i) {
-      const double sign = rng.Uniform() < 0.5 ? 1.0 : -1.0;
-      for (int j = 0; j < n; ++j) {
-        if (!(rng.Uniform() < 0.3 || j == i % n)) continue;
-        if (forcing[static_cast<std::size_t>(i)]) {
-          t.emplace_back(i, j, sign * (0.5 + rng.Uniform()));
-          held[static_cast<std::size_t>(j)] = 1;
-        } else {
-          t.emplace_back(i, j, rng.Normal());
-        }
-      }
-    }
-    Problem p;
-    p.A.resize(m, n);
-    p.A.setFromTriplets(t.begin(), t.end());
-    p.x_lo = Eigen::VectorXd::Constant(n, -3.0);
-    p.x_hi = Eigen::VectorXd::Constant(n, 3.0);
-    Eigen::VectorXd x0(n);
-    for (int j = 0; j < n; ++j) x0[j] = held[static_cast<std::size_t>(j)] ? -3.0 : rng.Uniform() * 4.0 - 2.0;
-    const Eigen::VectorXd ax = p.A * x0;
-    p.row_lo.resize(m);
-    p.row_hi.resize(m);
+    ForcingLp lp = RandomForcingLp(&rng, n, m, 0.25, 0.3, true);
+    Problem& p = lp.p;
+    const std::vector<char>& forcing = lp.forcing;
+    const Eigen::VectorXd& ax = lp.ax;
     for (int i = 0; i < m; ++i) {
       const double kind = rng.Uniform();
       if (forcing[static_cast<std::size_t>(i)]) {  // ax is the row's extreme activity (all columns at −3)
@@ -409,13 +440,7 @@ BOOST_AUTO_TEST_CASE(random_lps_with_forcing_rows_match_fixed_columns) {
     }
     p.c.resize(n);
     for (int j = 0; j < n; ++j) p.c[j] = rng.Normal();
-    Problem fixed = p;  // the held columns fixed by their bounds; the forcing rows then hold trivially
-    for (int j = 0; j < n; ++j) if (held[static_cast<std::size_t>(j)]) fixed.x_hi[j] = -3.0;
-    for (int i = 0; i < m; ++i) {
-      if (!forcing[static_cast<std::size_t>(i)]) continue;
-      fixed.row_lo[i] = -kInf;
-      fixed.row_hi[i] = kInf;
-    }
+    const Problem fixed = lp.Fixed();  // the forcing rows then hold trivially
     for (LinearSolver path : {LinearSolver::kAugmented, LinearSolver::kBanded}) {
       const Result a = SolveWith(p, path), b = SolveWith(fixed, path);
       // These LPs are degenerate (many columns at a bound with tight equality rows): the
@@ -463,30 +488,11 @@ BOOST_AUTO_TEST_CASE(forcing_rows_on_qp_columns_left_as_rows) {
   int q_held = 0;
   for (int trial = 0; trial < 20; ++trial) {
     const int n = 30 + static_cast<int>(rng.Uniform() * 40), m = 10 + static_cast<int>(rng.Uniform() * 20);
-    std::vector<char> forcing(static_cast<std::size_t>(m)), held(static_cast<std::size_t>(n), 0);
-    for (int i = 0; i < m; ++i) forcing[static_cast<std::size_t>(i)] = rng.Uniform() < 0.4;
-    std::vector<Eigen::Triplet<double>> t;
-    for (int i = 0; i < m; ++i) {
-      for (int j = 0; j < n; ++j) {
-        if (!(rng.Uniform() < 0.15 || j == i % n)) continue;
-        if (forcing[static_cast<std::size_t>(i)]) {
-          t.emplace_back(i, j, 0.5 + rng.Uniform());
-          held[static_cast<std::size_t>(j)] = 1;
-        } else {
-          t.emplace_back(i, j, rng.Normal());
-        }
-      }
-    }
-    Problem p;
-    p.A.resize(m, n);
-    p.A.setFromTriplets(t.begin(), t.end());
-    p.x_lo = Eigen::VectorXd::Constant(n, -3.0);
-    p.x_hi = Eigen::VectorXd::Constant(n, 3.0);
-    Eigen::VectorXd x0(n);
-    for (int j = 0; j < n; ++j) x0[j] = held[static_cast<std::size_t>(j)] ? -3.0 : rng.Uniform() * 4.0 - 2.0;
-    const Eigen::VectorXd ax = p.A * x0;
-    p.row_lo.resize(m);
-    p.row_hi.resize(m);
+    ForcingLp lp = RandomForcingLp(&rng, n, m, 0.4, 0.15, false);
+    Problem& p = lp.p;
+    const std::vector<char>& forcing = lp.forcing;
+    const std::vector<char>& held = lp.held;
+    const Eigen::VectorXd& ax = lp.ax;
     for (int i = 0; i < m; ++i) {
       p.row_lo[i] = forcing[static_cast<std::size_t>(i)] ? -kInf : ax[i] - rng.Uniform();
       p.row_hi[i] = forcing[static_cast<std::size_t>(i)] ? ax[i] : ax[i] + rng.Uniform();  // least activity
@@ -504,13 +510,7 @@ BOOST_AUTO_TEST_CASE(forcing_rows_on_qp_columns_left_as_rows) {
     }
     p.Q.resize(n, n);
     p.Q.setFromTriplets(q.begin(), q.end());
-    Problem fixed = p;
-    for (int j = 0; j < n; ++j) if (held[static_cast<std::size_t>(j)]) fixed.x_hi[j] = -3.0;
-    for (int i = 0; i < m; ++i) {
-      if (!forcing[static_cast<std::size_t>(i)]) continue;
-      fixed.row_lo[i] = -kInf;
-      fixed.row_hi[i] = kInf;
-    }
+    const Problem fixed = lp.Fixed();
     for (LinearSolver path : {LinearSolver::kAugmented, LinearSolver::kBanded}) {
       const Result a = SolveWith(p, path), b = SolveWith(fixed, path);
       auto solved = [](Status st) { return st == Status::kOptimal || st == Status::kOptimalInaccurate; };
