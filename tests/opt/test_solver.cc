@@ -8,6 +8,7 @@
 #include <functional>
 #include <limits>
 #include <set>
+#include <string>
 #include <thread>
 
 #include "sim/core/rng.h"
@@ -76,6 +77,15 @@ Problem RandomBoxedLp(Rng* rng) {
   p.x_lo = Eigen::VectorXd::Constant(n, -3.0);
   p.x_hi = Eigen::VectorXd::Constant(n, 3.0);
   return p;
+}
+
+// Every row of p holds at x to 1e-6 (`what` names the case in a failure).
+void RequireRowsHold(const Problem& p, const Eigen::VectorXd& x, const std::string& what) {
+  const Eigen::VectorXd act = p.A * x;
+  for (Eigen::Index i = 0; i < p.num_rows(); ++i) {
+    BOOST_TEST_REQUIRE(act[i] >= p.row_lo[i] - 1e-6, what << " row " << i);
+    BOOST_TEST_REQUIRE(act[i] <= p.row_hi[i] + 1e-6, what << " row " << i);
+  }
 }
 
 // A seeded random constraint matrix with forcing rows (each row one with probability
@@ -353,11 +363,7 @@ BOOST_AUTO_TEST_CASE(random_lps_with_singletons_match_the_unreduced_problem) {
       BOOST_TEST_REQUIRE((b.status == Status::kOptimal), "trial " << trial << " " << StatusName(b.status));
       BOOST_TEST(std::abs(a.info.objective - b.info.objective) / std::max(1.0, std::abs(b.info.objective)) < 1e-7,
                  "trial " << trial << ": " << a.info.objective << " vs " << b.info.objective);
-      const Eigen::VectorXd act = p.A * a.solution.x;
-      for (int i = 0; i < m; ++i) {
-        BOOST_TEST_REQUIRE(act[i] >= p.row_lo[i] - 1e-6, "trial " << trial << " row " << i);
-        BOOST_TEST_REQUIRE(act[i] <= p.row_hi[i] + 1e-6, "trial " << trial << " row " << i);
-      }
+      RequireRowsHold(p, a.solution.x, "trial " + std::to_string(trial));
       for (int j = 0; j < cols; ++j) {
         const double z = a.solution.z[j], x = a.solution.x[j];
         BOOST_TEST_REQUIRE(x >= p.x_lo[j]);
@@ -518,11 +524,7 @@ BOOST_AUTO_TEST_CASE(forcing_rows_on_qp_columns_left_as_rows) {
       BOOST_TEST_REQUIRE(solved(b.status), "trial " << trial << " " << StatusName(b.status));
       BOOST_TEST(std::abs(a.info.objective - b.info.objective) / std::max(1.0, std::abs(b.info.objective)) < 1e-6,
                  "trial " << trial << ": " << a.info.objective << " against " << b.info.objective);
-      const Eigen::VectorXd act = p.A * a.solution.x;
-      for (int i = 0; i < m; ++i) {
-        BOOST_TEST_REQUIRE(act[i] >= p.row_lo[i] - 1e-6, "trial " << trial << " row " << i);
-        BOOST_TEST_REQUIRE(act[i] <= p.row_hi[i] + 1e-6, "trial " << trial << " row " << i);
-      }
+      RequireRowsHold(p, a.solution.x, "trial " + std::to_string(trial));
     }
   }
   BOOST_TEST(q_held > 40);
@@ -654,11 +656,7 @@ BOOST_AUTO_TEST_CASE(random_lps_paths_agree_and_kkt_holds) {
     BOOST_TEST_REQUIRE((b.status == Status::kOptimal), "trial " << trial << " " << StatusName(b.status));
     BOOST_TEST(std::abs(a.info.objective - b.info.objective) / std::max(1.0, std::abs(b.info.objective)) < 1e-7);
     // KKT: primal feasibility, bound-complementary reduced costs.
-    const Eigen::VectorXd act = p.A * a.solution.x;
-    for (int i = 0; i < m; ++i) {
-      BOOST_TEST_REQUIRE(act[i] >= p.row_lo[i] - 1e-6);
-      BOOST_TEST_REQUIRE(act[i] <= p.row_hi[i] + 1e-6);
-    }
+    RequireRowsHold(p, a.solution.x, "trial " + std::to_string(trial));
     for (int j = 0; j < n; ++j) {
       const double z = a.solution.z[j], x = a.solution.x[j];
       if (z > 1e-5) BOOST_TEST_REQUIRE(x - p.x_lo[j] < 1e-5);   // positive reduced cost only at the lower bound
@@ -963,11 +961,7 @@ BOOST_AUTO_TEST_CASE(large_storage_lp_same_bits_on_one_or_two_threads) {
   const Result g = SolveWith(p, LinearSolver::kAugmented);
   BOOST_TEST_REQUIRE((g.status == Status::kOptimal), StatusName(g.status));
   BOOST_TEST(std::abs(g.info.objective - r[0].info.objective) / (1.0 + std::abs(g.info.objective)) < 1e-7);
-  const Eigen::VectorXd act = p.A * r[1].solution.x;
-  for (Eigen::Index i = 0; i < p.num_rows(); ++i) {
-    BOOST_TEST_REQUIRE(act[i] >= p.row_lo[i] - 1e-6);
-    BOOST_TEST_REQUIRE(act[i] <= p.row_hi[i] + 1e-6);
-  }
+  RequireRowsHold(p, r[1].solution.x, "two threads");
 }
 
 BOOST_AUTO_TEST_CASE(invalid_input_rejected) {
