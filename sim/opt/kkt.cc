@@ -66,13 +66,18 @@ class AugmentedKkt final : public KktSolver {
     return false;
   }
 
-  void Solve(const Eigen::VectorXd& rx, const Eigen::VectorXd& ry, Eigen::VectorXd* dx, Eigen::VectorXd* dy) const override {
+  void SolveThen(const Eigen::VectorXd& rx, const Eigen::VectorXd& ry, Eigen::VectorXd* dx, Eigen::VectorXd* dy,
+                 const std::function<void(int)>* then) const override {
     Eigen::VectorXd rhs(n_ + m_);
     rhs.head(n_) = -rx;
     rhs.tail(m_) = ry;
     const Eigen::VectorXd sol = ldlt_.solve(rhs);
     *dx = sol.head(n_);
     *dy = sol.tail(m_);
+    if (then != nullptr) {
+      (*then)(0);
+      (*then)(1);
+    }
   }
 
  private:
@@ -362,7 +367,8 @@ class BandedKkt final : public KktSolver {
     return factor_(band, m_, k_, team_);
   }
 
-  void Solve(const Eigen::VectorXd& rx, const Eigen::VectorXd& ry, Eigen::VectorXd* dx, Eigen::VectorXd* dy) const override {
+  void SolveThen(const Eigen::VectorXd& rx, const Eigen::VectorXd& ry, Eigen::VectorXd* dx, Eigen::VectorXd* dy,
+                 const std::function<void(int)>* then) const override {
     // H dx − Aᵀ dy = rx, A dx + δ dy = ry  ⇒  (A H⁻¹ Aᵀ + δ) dy = ry − A H⁻¹ rx.
     double* v = work_y_.data();
     RunHalves([&](int h) {
@@ -374,15 +380,21 @@ class BandedKkt final : public KktSolver {
     dy->resize(m_);
     dx->resize(n_);
     RunHalves([&](int h) {
-      for (Eigen::Index i = halves_.row_begin(h); i < halves_.row_end(h); ++i) (*dy)[i] = v[i];
+      double* const y = dy->data();
+      for (Eigen::Index i = halves_.row_begin(h); i < halves_.row_end(h); ++i) y[i] = v[i];
       const int* outer = A_.outerIndexPtr();
       const int* inner = A_.innerIndexPtr();
       const double* val = A_.valuePtr();
-      for (Eigen::Index j = halves_.col_begin(h); j < halves_.col_end(h); ++j) {  // dx = H⁻¹ (rx + Aᵀ dy)
+      const double* hinv = hinv_.data();
+      const double* r = rx.data();
+      double* const x = dx->data();
+      const Eigen::Index j1 = halves_.col_end(h);
+      for (Eigen::Index j = halves_.col_begin(h); j < j1; ++j) {  // dx = H⁻¹ (rx + Aᵀ dy)
         double s = 0.0;
         for (int p = outer[j]; p < outer[j + 1]; ++p) s += val[p] * v[inner[p]];
-        (*dx)[j] = hinv_[j] * (rx[j] + s);
+        x[j] = hinv[j] * (r[j] + s);
       }
+      if (then != nullptr) (*then)(h);
     });
   }
 

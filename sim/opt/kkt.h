@@ -4,6 +4,7 @@
 // equations A H⁻¹ Aᵀ when Q is diagonal. Patterns and assembly maps are built once.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -20,9 +21,14 @@ class KktSolver {
   virtual ~KktSolver() = default;
   //! Factorizes with H = Q + diag(d) (+ the primal regularization). False on breakdown.
   virtual bool Factorize(const Eigen::VectorXd& d) = 0;
-  //! Solves the regularized system for (dx, dy).
-  virtual void Solve(const Eigen::VectorXd& rx, const Eigen::VectorXd& ry, Eigen::VectorXd* dx,
-                     Eigen::VectorXd* dy) const = 0;
+  //! Solves the regularized system for (dx, dy); then, if `then` is given, calls it for
+  //! each half h of the columns (Halves: col_begin(h) to col_end(h)) once dx is complete
+  //! there, on the thread that computed it (a pass over those columns, fused).
+  virtual void SolveThen(const Eigen::VectorXd& rx, const Eigen::VectorXd& ry, Eigen::VectorXd* dx,
+                         Eigen::VectorXd* dy, const std::function<void(int)>* then) const = 0;
+  void Solve(const Eigen::VectorXd& rx, const Eigen::VectorXd& ry, Eigen::VectorXd* dx, Eigen::VectorXd* dy) const {
+    SolveThen(rx, ry, dx, dy, nullptr);
+  }
 };
 
 //! Half-bandwidth of A·Aᵀ's pattern (max row distance within any column).

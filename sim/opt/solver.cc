@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <chrono>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <stdexcept>
 
@@ -1014,9 +1015,11 @@ Result SolveOnce(const Problem& p, const Options& opt) {
     }
     // Predictor (affine scaling, rc = −w·z): direction, step lengths, and μ after the step
     // as S0 + αp·S1 + αd·S2 + αp·αd·S3, all in one pass.
-    kkt->Solve(rx, rp, &dx, &dy);
     double half_s[2][5];  // per half: s1, s2, s3, and the largest −dw/w and −dz/z
-    RunHalves(team, [&](int h) { PredictorPass(cols, halves.col_begin(h), halves.col_end(h), half_s[h]); });
+    const std::function<void(int)> predictor = [&](int h) {
+      PredictorPass(cols, halves.col_begin(h), halves.col_end(h), half_s[h]);
+    };
+    kkt->SolveThen(rx, rp, &dx, &dy, &predictor);
     const double s1 = half_s[0][0] + half_s[1][0], s2 = half_s[0][1] + half_s[1][1], s3 = half_s[0][2] + half_s[1][2];
     double rp_max = std::max(half_s[0][3], half_s[1][3]);  // largest −dw/w and −dz/z: steps 1/max
     double rd_max = std::max(half_s[0][4], half_s[1][4]);
@@ -1029,8 +1032,8 @@ Result SolveOnce(const Problem& p, const Options& opt) {
     // complementarity right-hand sides rc replace the affine dz in place.
     const double smu = sigma * mu;
     RunHalves(team, [&](int h) { CorrectorPass(cols, halves.col_begin(h), halves.col_end(h), smu); });
-    kkt->Solve(rx, rp, &dx, &dy);
-    RunHalves(team, [&](int h) { StepPass(cols, halves.col_begin(h), halves.col_end(h), half_s[h]); });
+    const std::function<void(int)> step = [&](int h) { StepPass(cols, halves.col_begin(h), halves.col_end(h), half_s[h]); };
+    kkt->SolveThen(rx, rp, &dx, &dy, &step);
     rp_max = std::max(half_s[0][3], half_s[1][3]);
     rd_max = std::max(half_s[0][4], half_s[1][4]);
     ap = 1.0 / rp_max;
