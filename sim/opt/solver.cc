@@ -587,12 +587,6 @@ void StepPass(const ColumnArrays& a, Eigen::Index j0, Eigen::Index j1, double ou
   out[4] = rd_max;
 }
 
-// f(0) and f(1) on the team (see team.h).
-template <class F>
-void RunHalves(Team& team, F&& f) {
-  team.Run(f);
-}
-
 // A starting point from a solution of a problem of the same shape (the previous window of
 // a rolling horizon, shifted): its x moved inside the bounds by a margin, inequality slacks
 // from the row activities, its y, and z = c + Qx − Aᵀy split into the two bounds' duals.
@@ -935,7 +929,7 @@ Result SolveOnce(const Problem& p, const Options& opt) {
     };
     Sums part[2];
     double ymax[2] = {0.0, 0.0};
-    RunHalves(team, [&](int h) {
+    team.Run([&](int h) {
       double ym = 0.0;
       for (Eigen::Index i = halves.row_begin(h); i < halves.row_end(h); ++i) {
         y[i] += y_step * dy[i];
@@ -950,7 +944,7 @@ Result SolveOnce(const Problem& p, const Options& opt) {
     halves.ForBetween([&](Eigen::Index j) { scatter(j, quad_part[2]); });
     // The element pass per half, and the rows' measures of rp (complete now).
     double row_pr[2], row_by[2];
-    RunHalves(team, [&](int h) {
+    team.Run([&](int h) {
       part[h] = ElementPass(cols, halves.col_begin(h), halves.col_end(h), step_p, step_d);
       double pr = 0.0, by = 0.0;
       for (Eigen::Index i = halves.row_begin(h); i < halves.row_end(h); ++i) {
@@ -1031,7 +1025,7 @@ Result SolveOnce(const Problem& p, const Options& opt) {
     // Corrector (Mehrotra): centring plus the second-order term of the affine step; the
     // complementarity right-hand sides rc replace the affine dz in place.
     const double smu = sigma * mu;
-    RunHalves(team, [&](int h) { CorrectorPass(cols, halves.col_begin(h), halves.col_end(h), smu); });
+    team.Run([&](int h) { CorrectorPass(cols, halves.col_begin(h), halves.col_end(h), smu); });
     const std::function<void(int)> step = [&](int h) { StepPass(cols, halves.col_begin(h), halves.col_end(h), half_s[h]); };
     kkt->SolveThen(rx, rp, &dx, &dy, &step);
     rp_max = std::max(half_s[0][3], half_s[1][3]);
