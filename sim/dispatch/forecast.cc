@@ -69,6 +69,19 @@ const double* Forecaster::Path(std::int64_t s) const {
   return w;
 }
 
+double Forecaster::FullSum(std::int64_t t) const {
+  const std::size_t slot = static_cast<std::size_t>(t) & (full_step_.size() - 1);
+  if (full_step_[slot] == t) return full_[slot];
+  // Ascending in s from 0.0, as the near targets' sums: the bits do not depend on which
+  // issue computed it.
+  const auto len = static_cast<std::int64_t>(b_.size());
+  double sum = 0.0;
+  for (std::int64_t s = t - len + 1; s <= t; ++s) sum += b_[static_cast<std::size_t>(t - s)] * Path(s)[t - s];
+  full_step_[slot] = t;
+  full_[slot] = sum;
+  return sum;
+}
+
 void Forecaster::Issue(std::int64_t k, std::int64_t h, std::vector<double>* out) const {
   const ForecastConfig& c = c_;
   const Series& actual = *actual_;
@@ -124,13 +137,20 @@ void Forecaster::Issue(std::int64_t k, std::int64_t h, std::vector<double>* out)
         while (slots < static_cast<std::size_t>(h)) slots *= 2;
         path_step_.assign(slots, -1);
         paths_.assign(slots * b_.size(), 0.0);
+        full_step_.assign(slots, -1);
+        full_.assign(slots, 0.0);
       }
       double* e = out->data();
-      for (std::int64_t s = k; s < k + h; ++s) {
+      // Targets T < k + len − 1 hear of news from s = k on only: their sums start at s = k.
+      const std::int64_t near_end = std::min(k + h, k + len - 1);
+      for (std::int64_t s = k; s < near_end; ++s) {
         const double* w = Path(s);
-        const std::int64_t m = std::min(len, k + h - s);
+        const std::int64_t m = near_end - s;
         for (std::int64_t i = 0; i < m; ++i) e[s - k + i] += b_[static_cast<std::size_t>(i)] * w[i];
       }
+      // Further targets have heard all the news there is for them (s from T − len + 1 on,
+      // every one at or after k): the same sum whatever k, kept from issue to issue.
+      for (std::int64_t t = near_end; t < k + h; ++t) e[t - k] = FullSum(t);
       for (std::int64_t i = 0; i < h; ++i) {
         const double v = at(k + i) + scale_ * e[i];
         const double hi = bound ? std::max(c.lo, std::min(c.hi, (*bound)[std::clamp<std::int64_t>(k + i, 0, n - 1)])) : c.hi;

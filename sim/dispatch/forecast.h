@@ -77,7 +77,12 @@ class Forecaster {
   double phi_ = 0.0;
   mutable std::vector<double> paths_;
   mutable std::vector<std::int64_t> path_step_;
+  // The error of target t once every innovation path that reaches it has arrived (an issue
+  // at k ≤ t − len + 1), cached by target like the paths.
+  mutable std::vector<double> full_;
+  mutable std::vector<std::int64_t> full_step_;
   const double* Path(std::int64_t s) const;
+  double FullSum(std::int64_t t) const;
 };
 
 }  // namespace essim::dispatch
