@@ -587,6 +587,51 @@ void StepPass(const ColumnArrays& a, Eigen::Index j0, Eigen::Index j1, double ou
   out[4] = rd_max;
 }
 
+// The columns' part of the first pass of an iteration: the previous primal step applied to
+// x (when step_p ≠ 0), b − Ax scattered into rp, and rx = c + Qx − Aᵀy (rd before the bound
+// duals). Columns list[t] for t in [t0, t1), or t itself without a list. Returns Σ x·Qx.
+struct ScatterArrays {
+  const int *outer, *inner;
+  const double* val;
+  double* x;
+  const double *dx, *c;
+  double *rx, *rp;
+  const double* y;
+  const double *qd, *qx;  // Q's diagonal, or Q·x for a general Q (null: absent)
+};
+
+template <bool kStep, bool kList>
+double ScatterColumns(const ScatterArrays& a, const int* list, Eigen::Index t0, Eigen::Index t1, double step_p) {
+  const int *const outer = a.outer, *const inner = a.inner;
+  const double* const val = a.val;
+  double* const x = a.x;
+  const double *const dx = a.dx, *const c = a.c, *const y = a.y, *const qd = a.qd, *const qx = a.qx;
+  double *const rx = a.rx, *const rp = a.rp;
+  double quad = 0.0;
+  for (Eigen::Index t = t0; t < t1; ++t) {
+    const Eigen::Index j = kList ? list[t] : t;
+    double xj = x[j];
+    if constexpr (kStep) {
+      xj += step_p * dx[j];
+      x[j] = xj;
+    }
+    double aty = 0.0;
+    for (int q = outer[j]; q < outer[j + 1]; ++q) {
+      rp[inner[q]] -= val[q] * xj;
+      aty += val[q] * y[inner[q]];
+    }
+    const double qxj = qx != nullptr ? qx[j] : qd != nullptr ? qd[j] * xj : 0.0;
+    quad += xj * qxj;
+    rx[j] = c[j] - aty + qxj;
+  }
+  return quad;
+}
+
+double ScatterPass(const ScatterArrays& a, const int* list, Eigen::Index t0, Eigen::Index t1, double step_p) {
+  if (step_p != 0.0) return list ? ScatterColumns<true, true>(a, list, t0, t1, step_p) : ScatterColumns<true, false>(a, list, t0, t1, step_p);
+  return list ? ScatterColumns<false, true>(a, list, t0, t1, step_p) : ScatterColumns<false, false>(a, list, t0, t1, step_p);
+}
+
 // A starting point from a solution of a problem of the same shape (the previous window of
 // a rolling horizon, shifted): its x moved inside the bounds by a margin, inequality slacks
 // from the row activities, its y, and z = c + Qx − Aᵀy split into the two bounds' duals.
@@ -912,21 +957,8 @@ Result SolveOnce(const Problem& p, const Options& opt) {
     // Per half, the rows' part and the columns' scatter into rows (the columns between the
     // halves after both); then the element pass per half (it vectorizes).
     double quad_part[3] = {0.0, 0.0, 0.0};
-    auto scatter = [&](Eigen::Index j, double& quad) {
-      double xj = x[j];
-      if (step_p != 0.0) {
-        xj += step_p * dxp[j];
-        x[j] = xj;
-      }
-      double aty = 0.0;
-      for (int q = a_outer[j]; q < a_outer[j + 1]; ++q) {
-        rp[a_inner[q]] -= a_val[q] * xj;
-        aty += a_val[q] * y[a_inner[q]];
-      }
-      const double qxj = !qp ? 0.0 : q_general ? qx[j] : qd[j] * xj;
-      quad += xj * qxj;
-      rxp[j] = c[j] - aty + qxj;  // rd before the bound duals
-    };
+    const ScatterArrays scat{a_outer, a_inner, a_val, x, dxp, c, rxp, rp.data(), y,
+                             qp && !q_general ? qd.data() : nullptr, q_general ? qx.data() : nullptr};
     Sums part[2];
     double ymax[2] = {0.0, 0.0};
     team.Run([&](int h) {
@@ -937,11 +969,11 @@ Result SolveOnce(const Problem& p, const Options& opt) {
         rp[i] = in.b[i];
       }
       ymax[h] = ym;
-      double quad = 0.0;
-      halves.ForOwn(h, [&](Eigen::Index j) { scatter(j, quad); });
-      quad_part[h] = quad;
+      quad_part[h] = halves.split ? ScatterPass(scat, halves.own[h].data(), 0, static_cast<Eigen::Index>(halves.own[h].size()), step_p)
+                     : h == 0     ? ScatterPass(scat, nullptr, 0, n, step_p)
+                                  : 0.0;
     });
-    halves.ForBetween([&](Eigen::Index j) { scatter(j, quad_part[2]); });
+    quad_part[2] = ScatterPass(scat, halves.between.data(), 0, static_cast<Eigen::Index>(halves.between.size()), step_p);
     // The element pass per half, and the rows' measures of rp (complete now).
     double row_pr[2], row_by[2];
     team.Run([&](int h) {
