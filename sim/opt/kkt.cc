@@ -319,6 +319,39 @@ void PickBand(int k, FactorFn* f, SolveFn* s) {
   }
 }
 
+// Columns list[t] (or t without a list), t in [t0, t1), of A H⁻¹ Aᵀ into the band (slot
+// of entry (r, q) with r ≥ q: r·(k+1) − r + q, k + 1 = w).
+template <bool kList>
+void AssembleColumns(const SparseMatrix& A, const double* hinv, std::int64_t w, double* band, const int* list,
+                     Eigen::Index t0, Eigen::Index t1) {
+  const int* const outer = A.outerIndexPtr();
+  const int* const inner = A.innerIndexPtr();
+  const double* const val = A.valuePtr();
+  for (Eigen::Index t = t0; t < t1; ++t) {
+    const Eigen::Index j = kList ? list[t] : t;
+    const double h = hinv[j];
+    for (int p = outer[j]; p < outer[j + 1]; ++p) {
+      const double ap = val[p] * h;
+      const std::int64_t base = static_cast<std::int64_t>(inner[p]) * w - inner[p];
+      for (int q = p; q < outer[j + 1]; ++q) band[base + inner[q]] += ap * val[q];
+    }
+  }
+}
+
+// v −= the columns list[t] (or t), t in [t0, t1), of A H⁻¹ rx.
+template <bool kList>
+void ScatterColumns(const SparseMatrix& A, const double* hinv, const double* rx, double* v, const int* list,
+                    Eigen::Index t0, Eigen::Index t1) {
+  const int* const outer = A.outerIndexPtr();
+  const int* const inner = A.innerIndexPtr();
+  const double* const val = A.valuePtr();
+  for (Eigen::Index t = t0; t < t1; ++t) {
+    const Eigen::Index j = kList ? list[t] : t;
+    const double hr = hinv[j] * rx[j];
+    for (int p = outer[j]; p < outer[j + 1]; ++p) v[inner[p]] -= val[p] * hr;
+  }
+}
+
 // Normal equations M = A H⁻¹ Aᵀ + δI in lower band storage, assembled straight from A's
 // compressed columns (entry pairs of each column → band slots; row indices are sorted, so
 // slot = (lower row)·(k+1) + distance) and factored by band LDLᵀ in O(m·k²). With halves
@@ -362,8 +395,12 @@ class BandedKkt final : public KktSolver {
       }
     });
     // (H⁻¹ of every column is in place before any is assembled.)
-    RunHalves([&](int h) { halves_.ForOwn(h, [&](Eigen::Index j) { Assemble(band, j); }); });
-    halves_.ForBetween([&](Eigen::Index j) { Assemble(band, j); });
+    auto assemble = [&](const int* list, Eigen::Index t0, Eigen::Index t1) {
+      if (list != nullptr) AssembleColumns<true>(A_, hinv_.data(), w_, band, list, t0, t1);
+      else AssembleColumns<false>(A_, hinv_.data(), w_, band, list, t0, t1);
+    };
+    RunHalves([&](int h) { halves_.OwnSpan(h, assemble); });
+    halves_.BetweenSpan(assemble);
     return factor_(band, m_, k_, team_);
   }
 
@@ -371,11 +408,15 @@ class BandedKkt final : public KktSolver {
                  const std::function<void(int)>* then) const override {
     // H dx − Aᵀ dy = rx, A dx + δ dy = ry  ⇒  (A H⁻¹ Aᵀ + δ) dy = ry − A H⁻¹ rx.
     double* v = work_y_.data();
+    auto scatter = [&](const int* list, Eigen::Index t0, Eigen::Index t1) {
+      if (list != nullptr) ScatterColumns<true>(A_, hinv_.data(), rx.data(), v, list, t0, t1);
+      else ScatterColumns<false>(A_, hinv_.data(), rx.data(), v, list, t0, t1);
+    };
     RunHalves([&](int h) {
       for (Eigen::Index i = halves_.row_begin(h); i < halves_.row_end(h); ++i) v[i] = ry[i];
-      halves_.ForOwn(h, [&](Eigen::Index j) { Scatter(rx, v, j); });
+      halves_.OwnSpan(h, scatter);
     });
-    halves_.ForBetween([&](Eigen::Index j) { Scatter(rx, v, j); });
+    halves_.BetweenSpan(scatter);
     solve_(band_.data() + k_ * w_, m_, k_, v, team_);
     dy->resize(m_);
     dx->resize(n_);
@@ -387,11 +428,12 @@ class BandedKkt final : public KktSolver {
       const double* val = A_.valuePtr();
       const double* hinv = hinv_.data();
       const double* r = rx.data();
+      const double* const vv = v;  // (a local copy: the captured one is reloaded after every store)
       double* const x = dx->data();
       const Eigen::Index j1 = halves_.col_end(h);
       for (Eigen::Index j = halves_.col_begin(h); j < j1; ++j) {  // dx = H⁻¹ (rx + Aᵀ dy)
         double s = 0.0;
-        for (int p = outer[j]; p < outer[j + 1]; ++p) s += val[p] * v[inner[p]];
+        for (int p = outer[j]; p < outer[j + 1]; ++p) s += val[p] * vv[inner[p]];
         x[j] = hinv[j] * (r[j] + s);
       }
       if (then != nullptr) (*then)(h);
@@ -407,28 +449,6 @@ class BandedKkt final : public KktSolver {
       f(0);
       f(1);
     }
-  }
-
-  // Column j of A H⁻¹ Aᵀ into the band.
-  void Assemble(double* band, Eigen::Index j) const {
-    const int* outer = A_.outerIndexPtr();
-    const int* inner = A_.innerIndexPtr();
-    const double* val = A_.valuePtr();
-    const double h = hinv_[j];
-    for (int p = outer[j]; p < outer[j + 1]; ++p) {
-      const double ap = val[p] * h;
-      const std::int64_t base = static_cast<std::int64_t>(inner[p]) * w_ - inner[p];
-      for (int q = p; q < outer[j + 1]; ++q) band[base + inner[q]] += ap * val[q];
-    }
-  }
-
-  // v −= column j of A H⁻¹ rx.
-  void Scatter(const Eigen::VectorXd& rx, double* v, Eigen::Index j) const {
-    const int* outer = A_.outerIndexPtr();
-    const int* inner = A_.innerIndexPtr();
-    const double* val = A_.valuePtr();
-    const double hr = hinv_[j] * rx[j];
-    for (int p = outer[j]; p < outer[j + 1]; ++p) v[inner[p]] -= val[p] * hr;
   }
 
   const SparseMatrix& A_;

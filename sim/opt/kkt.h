@@ -55,18 +55,17 @@ struct Halves {
   Eigen::Index col_end(int h) const { return h == 0 ? jc : n; }
   Eigen::Index row_begin(int h) const { return h == 0 ? 0 : rs; }
   Eigen::Index row_end(int h) const { return h == 0 ? rs : m; }
-  //! f(j) for the columns of half h that scatter into its rows only, in ascending order.
+  //! The columns of half h that scatter into its rows only, in ascending order, handed over
+  //! at once: f(list, t0, t1) stands for list[t] (or t itself when list is null), t in
+  //! [t0, t1). BetweenSpan: the columns between the halves, likewise (not called if none).
   template <class F>
-  void ForOwn(int h, F&& f) const {
-    if (split) {
-      for (const int j : own[h]) f(static_cast<Eigen::Index>(j));
-    } else if (h == 0) {
-      for (Eigen::Index j = 0; j < n; ++j) f(j);
-    }
+  void OwnSpan(int h, F&& f) const {
+    if (split) f(own[h].data(), Eigen::Index{0}, static_cast<Eigen::Index>(own[h].size()));
+    else if (h == 0) f(static_cast<const int*>(nullptr), Eigen::Index{0}, n);
   }
   template <class F>
-  void ForBetween(F&& f) const {
-    for (const int j : between) f(static_cast<Eigen::Index>(j));
+  void BetweenSpan(F&& f) const {
+    if (!between.empty()) f(between.data(), Eigen::Index{0}, static_cast<Eigen::Index>(between.size()));
   }
 };
 

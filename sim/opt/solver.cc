@@ -969,11 +969,9 @@ Result SolveOnce(const Problem& p, const Options& opt) {
         rp[i] = in.b[i];
       }
       ymax[h] = ym;
-      quad_part[h] = halves.split ? ScatterPass(scat, halves.own[h].data(), 0, static_cast<Eigen::Index>(halves.own[h].size()), step_p)
-                     : h == 0     ? ScatterPass(scat, nullptr, 0, n, step_p)
-                                  : 0.0;
+      halves.OwnSpan(h, [&](const int* list, Eigen::Index t0, Eigen::Index t1) { quad_part[h] = ScatterPass(scat, list, t0, t1, step_p); });
     });
-    quad_part[2] = ScatterPass(scat, halves.between.data(), 0, static_cast<Eigen::Index>(halves.between.size()), step_p);
+    halves.BetweenSpan([&](const int* list, Eigen::Index t0, Eigen::Index t1) { quad_part[2] = ScatterPass(scat, list, t0, t1, step_p); });
     // The element pass per half, and the rows' measures of rp (complete now).
     double row_pr[2], row_by[2];
     team.Run([&](int h) {
