@@ -632,6 +632,34 @@ double ScatterPass(const ScatterArrays& a, const int* list, Eigen::Index t0, Eig
   return list ? ScatterColumns<false, true>(a, list, t0, t1, step_p) : ScatterColumns<false, false>(a, list, t0, t1, step_p);
 }
 
+// Rows [i0, i1) at the top of an iteration: the dual step y += y_step·dy, rp reset to b (the
+// columns' scatter subtracts Ax next). Returns max |y|.
+double RowStepPass(double* y, const double* dy, double* rp, const double* b, double y_step, Eigen::Index i0,
+                   Eigen::Index i1) {
+  double ym = 0.0;
+#pragma omp simd reduction(max : ym)
+  for (Eigen::Index i = i0; i < i1; ++i) {
+    const double yi = y[i] + y_step * dy[i];
+    y[i] = yi;
+    ym = MaxOf(ym, std::abs(yi));
+    rp[i] = b[i];
+  }
+  return ym;
+}
+
+// Rows [i0, i1) once rp = b − Ax is complete: the largest unscaled |rp| and b·y.
+void RowMeasures(const double* rp, const double* inv_row, const double* b, const double* y, Eigen::Index i0,
+                 Eigen::Index i1, double* pr_out, double* by_out) {
+  double pr = 0.0, by = 0.0;
+#pragma omp simd reduction(max : pr) reduction(+ : by)
+  for (Eigen::Index i = i0; i < i1; ++i) {
+    pr = MaxOf(pr, std::abs(rp[i] * inv_row[i]));
+    by += b[i] * y[i];
+  }
+  *pr_out = pr;
+  *by_out = by;
+}
+
 // A starting point from a solution of a problem of the same shape (the previous window of
 // a rolling horizon, shifted): its x moved inside the bounds by a margin, inequality slacks
 // from the row activities, its y, and z = c + Qx − Aᵀy split into the two bounds' duals.
@@ -962,13 +990,7 @@ Result SolveOnce(const Problem& p, const Options& opt) {
     Sums part[2];
     double ymax[2] = {0.0, 0.0};
     team.Run([&](int h) {
-      double ym = 0.0;
-      for (Eigen::Index i = halves.row_begin(h); i < halves.row_end(h); ++i) {
-        y[i] += y_step * dy[i];
-        ym = std::max(ym, std::abs(y[i]));
-        rp[i] = in.b[i];
-      }
-      ymax[h] = ym;
+      ymax[h] = RowStepPass(y, dy.data(), rp.data(), in.b.data(), y_step, halves.row_begin(h), halves.row_end(h));
       halves.OwnSpan(h, [&](const int* list, Eigen::Index t0, Eigen::Index t1) { quad_part[h] = ScatterPass(scat, list, t0, t1, step_p); });
     });
     halves.BetweenSpan([&](const int* list, Eigen::Index t0, Eigen::Index t1) { quad_part[2] = ScatterPass(scat, list, t0, t1, step_p); });
@@ -976,13 +998,7 @@ Result SolveOnce(const Problem& p, const Options& opt) {
     double row_pr[2], row_by[2];
     team.Run([&](int h) {
       part[h] = ElementPass(cols, halves.col_begin(h), halves.col_end(h), step_p, step_d);
-      double pr = 0.0, by = 0.0;
-      for (Eigen::Index i = halves.row_begin(h); i < halves.row_end(h); ++i) {
-        pr = std::max(pr, std::abs(rp[i] * inv_row[i]));
-        by += in.b[i] * y[i];
-      }
-      row_pr[h] = pr;
-      row_by[h] = by;
+      RowMeasures(rp.data(), inv_row.data(), in.b.data(), y, halves.row_begin(h), halves.row_end(h), &row_pr[h], &row_by[h]);
     });
     double dr = 0.0, po = 0.0, dob = 0.0, comp = 0.0, big = std::max(ymax[0], ymax[1]), dr_lag = 0.0, dob_lag = 0.0;
     const double quad = quad_part[0] + quad_part[1] + quad_part[2];
