@@ -26,22 +26,33 @@ AtomicFileSet::~AtomicFileSet() {
   }
 }
 
-void AtomicFileSet::Write(const std::string& name, const std::string& contents) {
+void AtomicFileSet::Write(const std::string& name, std::string_view contents) {
+  WriteWith(name, [&](const std::function<void(std::string_view)>& append) { append(contents); });
+}
+
+void AtomicFileSet::WriteWith(const std::string& name,
+                              const std::function<void(const std::function<void(std::string_view)>&)>& fill) {
   const std::string final_path = (fs::path(dir_) / name).string();
   const std::string tmp = fmt::format("{}.tmp.{}", final_path, ::getpid());
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) throw std::runtime_error(fmt::format("cannot write \"{}\": {}", tmp, std::strerror(errno)));
   pending_.emplace_back(tmp, final_path);
-  std::size_t done = 0;
-  while (done < contents.size()) {
-    const ssize_t w = ::write(fd, contents.data() + done, contents.size() - done);
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      const int e = errno;
-      ::close(fd);
-      throw std::runtime_error(fmt::format("cannot write \"{}\": {}", tmp, std::strerror(e)));
+  const std::function<void(std::string_view)> append = [&](std::string_view piece) {
+    std::size_t done = 0;
+    while (done < piece.size()) {
+      const ssize_t w = ::write(fd, piece.data() + done, piece.size() - done);
+      if (w < 0) {
+        if (errno == EINTR) continue;
+        throw std::runtime_error(fmt::format("cannot write \"{}\": {}", tmp, std::strerror(errno)));
+      }
+      done += static_cast<std::size_t>(w);
     }
-    done += static_cast<std::size_t>(w);
+  };
+  try {
+    fill(append);
+  } catch (...) {
+    ::close(fd);  // (the temporary file is removed with the uncommitted set)
+    throw;
   }
   if (::fsync(fd) != 0 || ::close(fd) != 0) {
     throw std::runtime_error(fmt::format("cannot write \"{}\": {}", tmp, std::strerror(errno)));

@@ -2,7 +2,9 @@
 // renamed into place only when every file of a run is complete.
 #pragma once
 
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace essim::io {
@@ -17,7 +19,10 @@ class AtomicFileSet {
   AtomicFileSet& operator=(const AtomicFileSet&) = delete;
 
   //! Writes `contents` to a temporary file for `name` (flushed and synced); throws on error.
-  void Write(const std::string& name, const std::string& contents);
+  void Write(const std::string& name, std::string_view contents);
+  //! The same for contents made piece by piece: `fill` is called once with a function that
+  //! appends a piece to the file (a large output need not be held whole in memory).
+  void WriteWith(const std::string& name, const std::function<void(const std::function<void(std::string_view)>&)>& fill);
   //! Renames every written file into place.
   void Commit();
   const std::string& dir() const { return dir_; }

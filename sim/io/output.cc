@@ -49,10 +49,14 @@ constexpr YearColumn kYearColumns[] = {
 
 }  // namespace
 
-std::string TimeseriesCsv(const engine::RunResult& r, const PvDetail* pv, const PlanOutput* plan) {
+void TimeseriesCsvTo(const engine::RunResult& r, const PvDetail* pv, const PlanOutput* plan,
+                     const std::function<void(std::string_view)>& emit) {
+  // Handed on in pieces of about 1 MB: a year at 15 minutes is ~10 MB of text, which would
+  // otherwise be held, grown and copied whole (fresh memory is costly on some hosts).
+  constexpr std::size_t kPiece = std::size_t{1} << 20;
   fmt::memory_buffer out;
   const std::int64_t n = r.axis.count;
-  out.reserve(static_cast<std::size_t>(n) * (200 + 16 * r.phase_names.size()));
+  out.reserve(kPiece + 4096);
   auto put = [&out](std::string_view s) { out.append(s.data(), s.data() + s.size()); };
   put("time,pv_mw,curtailed_mw,load_mw,aux_mw,setpoint_mw,charge_mw,discharge_mw,export_mw,import_mw,"
          "price_yuan_per_mwh,soc_mwh,station_loss_mw,charge_loss_mw,discharge_loss_mw,self_discharge_loss_mw");
@@ -103,8 +107,18 @@ std::string TimeseriesCsv(const engine::RunResult& r, const PvDetail* pv, const 
       for (const auto& pl : pv->plants) fmt::format_to(buf, ",{}", pl.ac_mw[k]);
     }
     put("\n");
+    if (out.size() >= kPiece) {
+      emit(std::string_view(out.data(), out.size()));
+      out.clear();
+    }
   }
-  return fmt::to_string(out);
+  emit(std::string_view(out.data(), out.size()));
+}
+
+std::string TimeseriesCsv(const engine::RunResult& r, const PvDetail* pv, const PlanOutput* plan) {
+  std::string text;
+  TimeseriesCsvTo(r, pv, plan, [&](std::string_view piece) { text.append(piece); });
+  return text;
 }
 
 nlohmann::json SummaryJson(const Scenario& sc, const engine::RunResult& r, const engine::Kpis& k, const Timings& t,
@@ -228,7 +242,11 @@ void WriteOutputs(const std::string& dir, const Scenario& sc, const engine::RunR
                   Timings* t, const PvDetail* pv, const PlanOutput* plan) {
   const auto t0 = std::chrono::steady_clock::now();
   AtomicFileSet files(dir);
-  if (sc.write_timeseries) files.Write("timeseries.csv", TimeseriesCsv(r, sc.pv_detail ? pv : nullptr, plan));
+  if (sc.write_timeseries) {
+    files.WriteWith("timeseries.csv", [&](const std::function<void(std::string_view)>& append) {
+      TimeseriesCsvTo(r, sc.pv_detail ? pv : nullptr, plan, append);
+    });
+  }
   t->output_s = SecondsSince(t0);
   t->total_s += t->output_s;
   files.Write("summary.json", SummaryJson(sc, r, k, *t, plan).dump(2) + "\n");

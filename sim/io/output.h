@@ -2,7 +2,9 @@
 // summary.json (totals, KPIs, checks, timings), written atomically together.
 #pragma once
 
+#include <functional>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -29,6 +31,9 @@ struct PlanOutput {
 //! The time series as CSV text; with `pv`, sun angles and per-plant PV columns too; with
 //! `plan`, the planned SOC (`plan_soc_mwh`; the plan's power is `setpoint_mw`).
 std::string TimeseriesCsv(const engine::RunResult& r, const PvDetail* pv = nullptr, const PlanOutput* plan = nullptr);
+//! The same text handed to `emit` in pieces of about 1 MB, in order.
+void TimeseriesCsvTo(const engine::RunResult& r, const PvDetail* pv, const PlanOutput* plan,
+                     const std::function<void(std::string_view)>& emit);
 
 //! The summary as JSON.
 nlohmann::json SummaryJson(const Scenario& sc, const engine::RunResult& r, const engine::Kpis& k, const Timings& t,
