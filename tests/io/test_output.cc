@@ -2,7 +2,11 @@
 // with units, numbers that round-trip exactly.
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <filesystem>
+#include <functional>
+#include <string_view>
+#include <vector>
 #include <fstream>
 #include <sstream>
 
@@ -45,6 +49,35 @@ BOOST_AUTO_TEST_CASE(uncommitted_set_leaves_old_files) {
   BOOST_TEST(entries == 2);  // no temporary file left behind
 }
 
+BOOST_AUTO_TEST_CASE(file_written_in_pieces_fails_cleanly) {
+  // A file made piece by piece (timeseries.csv): the pieces land in order; a failure
+  // part-way leaves the earlier file whole and no temporary file behind.
+  Scratch s("atomic-pieces");
+  {
+    AtomicFileSet files(s.Path("out"));
+    files.WriteWith("t.csv", [](const std::function<void(std::string_view)>& append) {
+      append("a,");
+      append("");
+      append("b\n");
+    });
+    files.Commit();
+  }
+  BOOST_TEST(Slurp(s.Path("out/t.csv")) == "a,b\n");
+  {
+    AtomicFileSet files(s.Path("out"));
+    BOOST_CHECK_THROW(files.WriteWith("t.csv",
+                                      [](const std::function<void(std::string_view)>& append) {
+                                        append("half a file");
+                                        throw std::runtime_error("formatting failed");
+                                      }),
+                      std::runtime_error);
+  }
+  BOOST_TEST(Slurp(s.Path("out/t.csv")) == "a,b\n");
+  int entries = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(s.Path("out"))) ++entries;
+  BOOST_TEST(entries == 1);
+}
+
 BOOST_AUTO_TEST_CASE(unwritable_folder_throws_before_touching) {
   Scratch s("atomic-bad");
   s.Write("file", "x");
@@ -75,6 +108,34 @@ BOOST_AUTO_TEST_CASE(timeseries_header_and_exact_numbers) {
   }
   BOOST_TEST(csv.find("\n2025-01-01T00:15:00+08:00,0.30000000000000004,") != std::string::npos);
   BOOST_TEST(std::stod("0.30000000000000004") == 0.1 + 0.2);
+}
+
+BOOST_AUTO_TEST_CASE(timeseries_pieces_are_whole_rows_and_make_the_text) {
+  // A year at 15 minutes comes out in pieces of about 1 MB, each ending at a row's end;
+  // together they are exactly the text made at once.
+  const std::int64_t n = 35040;
+  engine::RunResult r;
+  r.axis = TimeAxis{1735660800, 900, n, 28800};
+  int i = 0;
+  for (auto* x : {&r.pv_mw, &r.curtailed_mw, &r.load_mw, &r.aux_mw, &r.setpoint_mw, &r.charge_mw, &r.discharge_mw,
+                  &r.export_mw, &r.import_mw, &r.price_yuan_per_mwh, &r.soc_mwh, &r.station_loss_mw, &r.charge_loss_mw,
+                  &r.discharge_loss_mw, &r.self_discharge_loss_mw}) {
+    *x = Series::LinSpaced(n, 0.1 * ++i, 1000.0 / 3.0);  // (long decimals: ~15 MB of text)
+  }
+  r.phase_names = {"phase-1"};
+  r.phase_soc_mwh = Eigen::MatrixXd::Constant(n, 1, 500.0 / 7.0);
+  std::vector<std::string> pieces;
+  TimeseriesCsvTo(r, nullptr, nullptr, [&](std::string_view p) { pieces.emplace_back(p); });
+  std::string joined;
+  for (const auto& p : pieces) {
+    BOOST_TEST_REQUIRE(!p.empty());
+    BOOST_TEST(p.back() == '\n');
+    BOOST_TEST(p.size() < (std::size_t{1} << 20) + 4096);
+    joined += p;
+  }
+  BOOST_TEST(pieces.size() > 5u);
+  BOOST_TEST((joined == TimeseriesCsv(r)));
+  BOOST_TEST(std::count(joined.begin(), joined.end(), '\n') == n + 1);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
