@@ -735,6 +735,59 @@ const char* StatusName(Status s) {
   return "unknown";
 }
 
+namespace {
+
+// Problem::Validate's entry-by-entry reports of c, the bounds and A.
+void ElementErrors(const Problem& p, std::vector<std::string>* errors) {
+  std::vector<std::string>& e = *errors;
+  const auto& c = p.c;
+  const auto& x_lo = p.x_lo;
+  const auto& x_hi = p.x_hi;
+  const auto& row_lo = p.row_lo;
+  const auto& row_hi = p.row_hi;
+  const SparseMatrix& A = p.A;
+  const Eigen::Index n = c.size(), m = A.rows();
+  for (Eigen::Index j = 0; j < n; ++j) {
+    if (!std::isfinite(c[j])) e.push_back(fmt::format("c[{}] is not finite", j));
+    if (std::isnan(x_lo[j]) || std::isnan(x_hi[j]) || x_lo[j] > x_hi[j] || x_lo[j] == kInf || x_hi[j] == -kInf) {
+      e.push_back(fmt::format("bounds of x[{}] are invalid: [{}, {}]", j, x_lo[j], x_hi[j]));
+    }
+  }
+  for (Eigen::Index i = 0; i < m; ++i) {
+    if (std::isnan(row_lo[i]) || std::isnan(row_hi[i]) || row_lo[i] > row_hi[i] || row_lo[i] == kInf || row_hi[i] == -kInf) {
+      e.push_back(fmt::format("bounds of row {} are invalid: [{}, {}]", i, row_lo[i], row_hi[i]));
+    }
+  }
+  for (Eigen::Index j = 0; j < A.outerSize(); ++j)
+    for (SparseMatrix::InnerIterator it(A, j); it; ++it)
+      if (!std::isfinite(it.value())) e.push_back(fmt::format("A({}, {}) is not finite", it.row(), j));
+}
+
+// Problem::Validate's reports of Q: finite, symmetric, diagonal ≥ 0.
+void QErrors(const SparseMatrix& Q, std::vector<std::string>* errors) {
+  std::vector<std::string>& e = *errors;
+  bool diagonal = true;  // (the common case: symmetric as it stands, no transpose needed)
+  for (Eigen::Index j = 0; j < Q.outerSize(); ++j)
+    for (SparseMatrix::InnerIterator it(Q, j); it; ++it) {
+      if (!std::isfinite(it.value())) e.push_back(fmt::format("Q({}, {}) is not finite", it.row(), j));
+      diagonal = diagonal && it.row() == it.col();
+    }
+  if (!diagonal) {
+    const SparseMatrix d = SparseMatrix(Q.transpose()) - Q;
+    for (Eigen::Index j = 0; j < d.outerSize(); ++j)
+      for (SparseMatrix::InnerIterator it(d, j); it; ++it)
+        if (std::abs(it.value()) > 1e-12) {
+          e.push_back("Q must be symmetric (give both triangles)");
+          return;
+        }
+  }
+  for (Eigen::Index j = 0; j < Q.outerSize(); ++j)
+    for (SparseMatrix::InnerIterator it(Q, j); it; ++it)
+      if (it.row() == it.col() && it.value() < 0.0) e.push_back(fmt::format("Q({0}, {0}) < 0: not positive semidefinite", j));
+}
+
+}  // namespace
+
 std::vector<std::string> Problem::Validate() const {
   std::vector<std::string> e;
   const Eigen::Index n = c.size(), m = A.rows();
@@ -754,33 +807,9 @@ std::vector<std::string> Problem::Validate() const {
   };
   const auto all_finite = [](const auto& v) { return (v.array().abs() <= std::numeric_limits<double>::max()).count() == v.size(); };
   const Eigen::Map<const Eigen::VectorXd> a_values(A.valuePtr(), A.nonZeros());
-  if (A.isCompressed() && Q.nonZeros() == 0 && all_finite(c) && bounds_ok(x_lo, x_hi) && bounds_ok(row_lo, row_hi) && all_finite(a_values)) return e;
-  for (Eigen::Index j = 0; j < n; ++j) {
-    if (!std::isfinite(c[j])) e.push_back(fmt::format("c[{}] is not finite", j));
-    if (std::isnan(x_lo[j]) || std::isnan(x_hi[j]) || x_lo[j] > x_hi[j] || x_lo[j] == kInf || x_hi[j] == -kInf) {
-      e.push_back(fmt::format("bounds of x[{}] are invalid: [{}, {}]", j, x_lo[j], x_hi[j]));
-    }
-  }
-  for (Eigen::Index i = 0; i < m; ++i) {
-    if (std::isnan(row_lo[i]) || std::isnan(row_hi[i]) || row_lo[i] > row_hi[i] || row_lo[i] == kInf || row_hi[i] == -kInf) {
-      e.push_back(fmt::format("bounds of row {} are invalid: [{}, {}]", i, row_lo[i], row_hi[i]));
-    }
-  }
-  for (Eigen::Index j = 0; j < A.outerSize(); ++j)
-    for (SparseMatrix::InnerIterator it(A, j); it; ++it)
-      if (!std::isfinite(it.value())) e.push_back(fmt::format("A({}, {}) is not finite", it.row(), j));
-  if (Q.nonZeros() > 0) {
-    const SparseMatrix d = SparseMatrix(Q.transpose()) - Q;
-    for (Eigen::Index j = 0; j < d.outerSize(); ++j)
-      for (SparseMatrix::InnerIterator it(d, j); it; ++it)
-        if (std::abs(it.value()) > 1e-12) {
-          e.push_back("Q must be symmetric (give both triangles)");
-          return e;
-        }
-    for (Eigen::Index j = 0; j < Q.outerSize(); ++j)
-      for (SparseMatrix::InnerIterator it(Q, j); it; ++it)
-        if (it.row() == it.col() && it.value() < 0.0) e.push_back(fmt::format("Q({0}, {0}) < 0: not positive semidefinite", j));
-  }
+  const bool data_ok = A.isCompressed() && all_finite(c) && bounds_ok(x_lo, x_hi) && bounds_ok(row_lo, row_hi) && all_finite(a_values);
+  if (!data_ok) ElementErrors(*this, &e);
+  if (Q.nonZeros() > 0) QErrors(Q, &e);
   return e;
 }
 

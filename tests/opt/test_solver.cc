@@ -1006,6 +1006,18 @@ BOOST_AUTO_TEST_CASE(invalid_input_rejected) {
     breaks[k](b);
     BOOST_TEST(b.Validate().size() == 1u, "break " << k);
     BOOST_CHECK_THROW(Solve(b), std::invalid_argument);
+    // The same in a QP (a diagonal Q, valid in itself): Q's checks do not hide the others.
+    b.Q.resize(2, 2);
+    b.Q.insert(1, 1) = 2.0;
+    BOOST_TEST(b.Validate().size() == 1u, "QP, break " << k);
+  }
+  // Q's own: a non-finite entry, a negative diagonal (not PSD).
+  for (const double v : {std::nan(""), inf, -1.0}) {
+    Problem b = p;
+    b.Q.resize(2, 2);
+    b.Q.insert(0, 0) = v;
+    BOOST_TEST(b.Validate().size() == 1u, "Q(0, 0) = " << v);
+    BOOST_CHECK_THROW(Solve(b), std::invalid_argument);
   }
 }
 
