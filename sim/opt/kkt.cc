@@ -319,37 +319,44 @@ void PickBand(int k, FactorFn* f, SolveFn* s) {
   }
 }
 
-// Columns list[t] (or t without a list), t in [t0, t1), of A H⁻¹ Aᵀ into the band (slot
-// of entry (r, q) with r ≥ q: r·(k+1) − r + q, k + 1 = w).
-template <bool kList>
-void AssembleColumns(const SparseMatrix& A, const double* hinv, std::int64_t w, double* band, const int* list,
-                     Eigen::Index t0, Eigen::Index t1) {
-  const int* const outer = A.outerIndexPtr();
-  const int* const inner = A.innerIndexPtr();
-  const double* const val = A.valuePtr();
-  for (Eigen::Index t = t0; t < t1; ++t) {
-    const Eigen::Index j = kList ? list[t] : t;
-    const double h = hinv[j];
-    for (int p = outer[j]; p < outer[j + 1]; ++p) {
-      const double ap = val[p] * h;
-      const std::int64_t base = static_cast<std::int64_t>(inner[p]) * w - inner[p];
-      for (int q = p; q < outer[j + 1]; ++q) band[base + inner[q]] += ap * val[q];
-    }
-  }
+// Visits the columns list[t] (or t itself without a list) for t in [t0, t1): the form in
+// which Halves hands over a half's columns (OwnSpan, BetweenSpan).
+template <bool kList, class Body>
+inline void ForColumns(const int* list, Eigen::Index t0, Eigen::Index t1, Body&& body) {
+  for (Eigen::Index t = t0; t < t1; ++t) body(kList ? static_cast<Eigen::Index>(list[t]) : t);
 }
 
-// v −= the columns list[t] (or t), t in [t0, t1), of A H⁻¹ rx.
+// A's compressed columns as plain pointers (the loops below keep them in registers).
+struct CscView {
+  const int* outer;
+  const int* inner;
+  const double* val;
+  explicit CscView(const SparseMatrix& A) : outer(A.outerIndexPtr()), inner(A.innerIndexPtr()), val(A.valuePtr()) {}
+};
+
+// Those columns of A H⁻¹ Aᵀ into the band (slot of entry (r, q) with r ≥ q: r·(k+1) − r + q,
+// k + 1 = w).
 template <bool kList>
-void ScatterColumns(const SparseMatrix& A, const double* hinv, const double* rx, double* v, const int* list,
+void AssembleColumns(const CscView a, const double* hinv, std::int64_t w, double* band, const int* list,
+                     Eigen::Index t0, Eigen::Index t1) {
+  ForColumns<kList>(list, t0, t1, [=](Eigen::Index j) {
+    const double h = hinv[j];
+    for (int p = a.outer[j]; p < a.outer[j + 1]; ++p) {
+      const double ap = a.val[p] * h;
+      const std::int64_t base = static_cast<std::int64_t>(a.inner[p]) * w - a.inner[p];
+      for (int q = p; q < a.outer[j + 1]; ++q) band[base + a.inner[q]] += ap * a.val[q];
+    }
+  });
+}
+
+// v −= those columns of A H⁻¹ rx.
+template <bool kList>
+void ScatterColumns(const CscView a, const double* hinv, const double* rx, double* v, const int* list,
                     Eigen::Index t0, Eigen::Index t1) {
-  const int* const outer = A.outerIndexPtr();
-  const int* const inner = A.innerIndexPtr();
-  const double* const val = A.valuePtr();
-  for (Eigen::Index t = t0; t < t1; ++t) {
-    const Eigen::Index j = kList ? list[t] : t;
+  ForColumns<kList>(list, t0, t1, [=](Eigen::Index j) {
     const double hr = hinv[j] * rx[j];
-    for (int p = outer[j]; p < outer[j + 1]; ++p) v[inner[p]] -= val[p] * hr;
-  }
+    for (int p = a.outer[j]; p < a.outer[j + 1]; ++p) v[a.inner[p]] -= a.val[p] * hr;
+  });
 }
 
 // Normal equations M = A H⁻¹ Aᵀ + δI in lower band storage, assembled straight from A's
@@ -396,8 +403,8 @@ class BandedKkt final : public KktSolver {
     });
     // (H⁻¹ of every column is in place before any is assembled.)
     auto assemble = [&](const int* list, Eigen::Index t0, Eigen::Index t1) {
-      if (list != nullptr) AssembleColumns<true>(A_, hinv_.data(), w_, band, list, t0, t1);
-      else AssembleColumns<false>(A_, hinv_.data(), w_, band, list, t0, t1);
+      if (list != nullptr) AssembleColumns<true>(CscView(A_), hinv_.data(), w_, band, list, t0, t1);
+      else AssembleColumns<false>(CscView(A_), hinv_.data(), w_, band, list, t0, t1);
     };
     RunHalves([&](int h) { halves_.OwnSpan(h, assemble); });
     halves_.BetweenSpan(assemble);
@@ -409,8 +416,8 @@ class BandedKkt final : public KktSolver {
     // H dx − Aᵀ dy = rx, A dx + δ dy = ry  ⇒  (A H⁻¹ Aᵀ + δ) dy = ry − A H⁻¹ rx.
     double* v = work_y_.data();
     auto scatter = [&](const int* list, Eigen::Index t0, Eigen::Index t1) {
-      if (list != nullptr) ScatterColumns<true>(A_, hinv_.data(), rx.data(), v, list, t0, t1);
-      else ScatterColumns<false>(A_, hinv_.data(), rx.data(), v, list, t0, t1);
+      if (list != nullptr) ScatterColumns<true>(CscView(A_), hinv_.data(), rx.data(), v, list, t0, t1);
+      else ScatterColumns<false>(CscView(A_), hinv_.data(), rx.data(), v, list, t0, t1);
     };
     RunHalves([&](int h) {
       for (Eigen::Index i = halves_.row_begin(h); i < halves_.row_end(h); ++i) v[i] = ry[i];
