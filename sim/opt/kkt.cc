@@ -430,9 +430,7 @@ class BandedKkt final : public KktSolver {
     RunHalves([&](int h) {
       double* const y = dy->data();
       for (Eigen::Index i = halves_.row_begin(h); i < halves_.row_end(h); ++i) y[i] = v[i];
-      const int* outer = A_.outerIndexPtr();
-      const int* inner = A_.innerIndexPtr();
-      const double* val = A_.valuePtr();
+      const CscView a(A_);
       const double* hinv = hinv_.data();
       const double* r = rx.data();
       const double* const vv = v;  // (a local copy: the captured one is reloaded after every store)
@@ -440,7 +438,7 @@ class BandedKkt final : public KktSolver {
       const Eigen::Index j1 = halves_.col_end(h);
       for (Eigen::Index j = halves_.col_begin(h); j < j1; ++j) {  // dx = H⁻¹ (rx + Aᵀ dy)
         double s = 0.0;
-        for (int p = outer[j]; p < outer[j + 1]; ++p) s += val[p] * vv[inner[p]];
+        for (int p = a.outer[j]; p < a.outer[j + 1]; ++p) s += a.val[p] * vv[a.inner[p]];
         x[j] = hinv[j] * (r[j] + s);
       }
       if (then != nullptr) (*then)(h);

@@ -601,7 +601,7 @@ struct ScatterArrays {
 };
 
 template <bool kStep, bool kList>
-double ScatterColumns(const ScatterArrays& a, const int* list, Eigen::Index t0, Eigen::Index t1, double step_p) {
+double ScatterStepColumns(const ScatterArrays& a, const int* list, Eigen::Index t0, Eigen::Index t1, double step_p) {
   const int *const outer = a.outer, *const inner = a.inner;
   const double* const val = a.val;
   double* const x = a.x;
@@ -628,8 +628,8 @@ double ScatterColumns(const ScatterArrays& a, const int* list, Eigen::Index t0, 
 }
 
 double ScatterPass(const ScatterArrays& a, const int* list, Eigen::Index t0, Eigen::Index t1, double step_p) {
-  if (step_p != 0.0) return list ? ScatterColumns<true, true>(a, list, t0, t1, step_p) : ScatterColumns<true, false>(a, list, t0, t1, step_p);
-  return list ? ScatterColumns<false, true>(a, list, t0, t1, step_p) : ScatterColumns<false, false>(a, list, t0, t1, step_p);
+  if (step_p != 0.0) return list ? ScatterStepColumns<true, true>(a, list, t0, t1, step_p) : ScatterStepColumns<true, false>(a, list, t0, t1, step_p);
+  return list ? ScatterStepColumns<false, true>(a, list, t0, t1, step_p) : ScatterStepColumns<false, false>(a, list, t0, t1, step_p);
 }
 
 // Rows [i0, i1) at the top of an iteration: the dual step y += y_step·dy, rp reset to b (the
