@@ -297,7 +297,9 @@ int Main(int argc, char** argv) {
           sc.model.station, sc.model.grid, view, sc.optimal, 0, std::min(window, sc.axis.count), initial, true);
       const std::filesystem::path target(mps_out);
       io::AtomicFileSet files(target.parent_path().empty() ? "." : target.parent_path().string());
-      files.Write(target.filename().string(), opt::ToFreeMps(dp.problem, sc.name));
+      files.WriteWith(target.filename().string(), [&](const std::function<void(std::string_view)>& append) {
+        opt::WriteFreeMps(dp.problem, sc.name, append);
+      });
       files.Commit();
       fmt::print("{}: {} variables, {} rows, {} nonzeros{}\n", mps_out, dp.problem.num_vars(), dp.problem.num_rows(),
                  dp.problem.A.nonZeros(), window < sc.axis.count ? " (first window)" : "");

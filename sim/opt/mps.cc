@@ -19,7 +19,7 @@ std::string Num(double v) { return fmt::format("{:.17g}", v); }
 
 }  // namespace
 
-std::string ToFreeMps(const Problem& p, const std::string& name) {
+void WriteFreeMps(const Problem& p, const std::string& name, const std::function<void(std::string_view)>& emit) {
   const Eigen::Index n = p.num_vars(), m = p.num_rows();
   std::vector<std::string> vn(static_cast<std::size_t>(n)), rn(static_cast<std::size_t>(m));
   for (Eigen::Index j = 0; j < n; ++j) {
@@ -28,8 +28,15 @@ std::string ToFreeMps(const Problem& p, const std::string& name) {
   for (Eigen::Index i = 0; i < m; ++i) {
     rn[static_cast<std::size_t>(i)] = i < static_cast<Eigen::Index>(p.row_names.size()) ? Clean(p.row_names[static_cast<std::size_t>(i)]) : fmt::format("r{}", i);
   }
+  // Handed on in pieces of about 1 MB (a year at 15 minutes is ~40 MB of text).
+  constexpr std::size_t kPiece = std::size_t{1} << 20;
   fmt::memory_buffer out;
   auto put = [&out](std::string_view s) { out.append(s.data(), s.data() + s.size()); };
+  auto hand_on = [&]() {
+    if (out.size() < kPiece) return;
+    emit(std::string_view(out.data(), out.size()));
+    out.clear();
+  };
   fmt::format_to(std::back_inserter(out), "NAME {}\nROWS\n N obj\n", Clean(name));
   std::vector<char> type(static_cast<std::size_t>(m));
   for (Eigen::Index i = 0; i < m; ++i) {
@@ -41,6 +48,7 @@ std::string ToFreeMps(const Problem& p, const std::string& name) {
     type[static_cast<std::size_t>(i)] = t;
     if (t == 'N') fmt::format_to(std::back_inserter(out), " N {}\n", rn[static_cast<std::size_t>(i)]);
     else fmt::format_to(std::back_inserter(out), " {} {}\n", t, rn[static_cast<std::size_t>(i)]);
+    hand_on();
   }
   // Columns with no objective coefficient and no matrix entry change nothing (e.g. a phase
   // before commissioning); some readers reject their bounds, so they are left out.
@@ -71,6 +79,7 @@ std::string ToFreeMps(const Problem& p, const std::string& name) {
       any = true;
     }
     if (!any) fmt::format_to(std::back_inserter(out), " {} obj 0\n", v);  // keep the column declared
+    hand_on();
   }
   put("RHS\n");
   for (Eigen::Index i = 0; i < m; ++i) {
@@ -79,6 +88,7 @@ std::string ToFreeMps(const Problem& p, const std::string& name) {
     if ((t == 'E' || t == 'G' || t == 'L') && rhs != 0.0) {
       fmt::format_to(std::back_inserter(out), " RHS {} {}\n", rn[static_cast<std::size_t>(i)], Num(rhs));
     }
+    hand_on();
   }
   bool ranges = false;
   for (Eigen::Index i = 0; i < m; ++i) {
@@ -104,6 +114,7 @@ std::string ToFreeMps(const Problem& p, const std::string& name) {
     if (!std::isfinite(lo)) fmt::format_to(std::back_inserter(out), " MI BND {}\n", v);
     else if (lo != 0.0) fmt::format_to(std::back_inserter(out), " LO BND {} {}\n", v, Num(lo));
     if (std::isfinite(hi)) fmt::format_to(std::back_inserter(out), " UP BND {} {}\n", v, Num(hi));
+    hand_on();
   }
   if (p.Q.nonZeros() > 0) {
     put("QUADOBJ\n");
@@ -114,10 +125,17 @@ std::string ToFreeMps(const Problem& p, const std::string& name) {
                          vn[static_cast<std::size_t>(it.row())], Num(it.value()));
         }
       }
+      hand_on();
     }
   }
   put("ENDATA\n");
-  return fmt::to_string(out);
+  emit(std::string_view(out.data(), out.size()));
+}
+
+std::string ToFreeMps(const Problem& p, const std::string& name) {
+  std::string text;
+  WriteFreeMps(p, name, [&](std::string_view piece) { text.append(piece); });
+  return text;
 }
 
 }  // namespace essim::opt

@@ -4,7 +4,9 @@
 // triangle, CPLEX/Clp convention ½ xᵀQx). The objective constant is not written.
 #pragma once
 
+#include <functional>
 #include <string>
+#include <string_view>
 
 #include "sim/opt/solver.h"
 
@@ -12,5 +14,7 @@ namespace essim::opt {
 
 //! The MPS text. Names come from the problem (spaces are replaced) or x<j>, r<i>.
 std::string ToFreeMps(const Problem& p, const std::string& name);
+//! The same text handed to `emit` in pieces of about 1 MB, in order.
+void WriteFreeMps(const Problem& p, const std::string& name, const std::function<void(std::string_view)>& emit);
 
 }  // namespace essim::opt

@@ -9,10 +9,13 @@
 #include <limits>
 #include <set>
 #include <string>
+#include <string_view>
 #include <thread>
+#include <vector>
 
 #include "sim/core/rng.h"
 #include "sim/opt/kkt.h"
+#include "sim/opt/mps.h"
 #include "sim/opt/parameters.h"
 #include "sim/opt/solver.h"
 #include "sim/opt/team.h"
@@ -1018,6 +1021,27 @@ BOOST_AUTO_TEST_CASE(invalid_input_rejected) {
     b.Q.insert(0, 0) = v;
     BOOST_TEST(b.Validate().size() == 1u, "Q(0, 0) = " << v);
     BOOST_CHECK_THROW(Solve(b), std::invalid_argument);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(mps_in_pieces_is_the_whole_text) {
+  // The MPS text handed on in pieces of ~1 MB (what `essim export-lp` writes): whole lines,
+  // several pieces for a large problem, together exactly ToFreeMps; each section once.
+  const Problem p = StorageLp(20000, 3);
+  std::vector<std::string> pieces;
+  WriteFreeMps(p, "pieces", [&](std::string_view s) { pieces.emplace_back(s); });
+  std::string joined;
+  for (const auto& s : pieces) {
+    BOOST_TEST_REQUIRE(!s.empty());
+    BOOST_TEST(s.back() == '\n');
+    BOOST_TEST(s.size() < (std::size_t{1} << 20) + 4096);
+    joined += s;
+  }
+  BOOST_TEST(pieces.size() > 2u);
+  BOOST_TEST((joined == ToFreeMps(p, "pieces")));
+  for (const char* section : {"\nROWS\n", "\nCOLUMNS\n", "\nRHS\n", "\nBOUNDS\n", "\nENDATA\n"}) {
+    const auto at = joined.find(section);
+    BOOST_TEST((at != std::string::npos && joined.find(section, at + 1) == std::string::npos), section);
   }
 }
 
