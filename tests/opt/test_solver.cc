@@ -19,6 +19,7 @@
 #include "sim/opt/parameters.h"
 #include "sim/opt/solver.h"
 #include "sim/opt/team.h"
+#include "tests/pieces.h"
 
 using namespace essim;
 using namespace essim::opt;
@@ -1028,16 +1029,10 @@ BOOST_AUTO_TEST_CASE(mps_in_pieces_is_the_whole_text) {
   // The MPS text handed on in pieces of ~1 MB (what `essim export-lp` writes): whole lines,
   // several pieces for a large problem, together exactly ToFreeMps; each section once.
   const Problem p = StorageLp(20000, 3);
-  std::vector<std::string> pieces;
-  WriteFreeMps(p, "pieces", [&](std::string_view s) { pieces.emplace_back(s); });
-  std::string joined;
-  for (const auto& s : pieces) {
-    BOOST_TEST_REQUIRE(!s.empty());
-    BOOST_TEST(s.back() == '\n');
-    BOOST_TEST(s.size() < (std::size_t{1} << 20) + 4096);
-    joined += s;
-  }
-  BOOST_TEST(pieces.size() > 2u);
+  std::size_t pieces = 0;
+  const std::string joined = essim::test::JoinWholeLinePieces(
+      [&](const std::function<void(std::string_view)>& emit) { WriteFreeMps(p, "pieces", emit); }, &pieces);
+  BOOST_TEST(pieces > 2u);
   BOOST_TEST((joined == ToFreeMps(p, "pieces")));
   for (const char* section : {"\nROWS\n", "\nCOLUMNS\n", "\nRHS\n", "\nBOUNDS\n", "\nENDATA\n"}) {
     const auto at = joined.find(section);
