@@ -796,8 +796,9 @@ std::vector<std::string> Problem::Validate() const {
   if (row_lo.size() != m || row_hi.size() != m) e.push_back("row_lo and row_hi must have one entry per row");
   if (Q.nonZeros() > 0 && (Q.rows() != n || Q.cols() != n)) e.push_back("Q must be n × n");
   if (!e.empty()) return e;
-  // Valid data (the common case) is recognized by whole-array tests; the element loops
-  // below, which name what is wrong, run only when one fails (or for a QP's Q).
+  // Valid data (the common case) is recognized by whole-array tests; the entry-by-entry
+  // reports that name what is wrong (ElementErrors) run only when one fails. A QP's Q is
+  // always checked entry by entry (QErrors).
   // (Counted rather than `all()`, which stops at the first failure and does not vectorize;
   // every comparison is false for NaN.)
   const auto bounds_ok = [](const Eigen::VectorXd& lo, const Eigen::VectorXd& hi) {
