@@ -15,7 +15,8 @@ namespace essim::opt {
 class Team {
  public:
   //! With `helper`, a second thread is started; it waits for work (spinning briefly, then
-  //! blocked) until the team is destroyed. If the system refuses a thread, the team runs
+  //! blocked) until the team is destroyed, and moves off the caller's core when it finds
+  //! itself there. If the system refuses a thread, the team runs
   //! both halves on the calling thread (the same results).
   explicit Team(bool helper);
   ~Team();
@@ -43,6 +44,7 @@ class Team {
   void (*fn_)(void*, int) = nullptr;
   void* arg_ = nullptr;
   bool stop_ = false;
+  std::atomic<int> caller_cpu_{-1};  // the core the last Run was called on (a placement hint)
   std::atomic<std::uint32_t> posted_{0}, finished_{0};
   std::thread helper_;
 };
