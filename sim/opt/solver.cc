@@ -66,64 +66,108 @@ double Pow2Equilibrator(double m) {
 Internal Build(const Problem& p, bool scale) {
   Internal in;
   const Eigen::Index n = p.num_vars(), m = p.num_rows();
+  // A's compressed columns, read through raw pointers in every pass below.
+  SparseMatrix a_copy;
+  const SparseMatrix* src = &p.A;
+  if (!p.A.isCompressed()) {
+    a_copy = p.A;
+    a_copy.makeCompressed();
+    src = &a_copy;
+  }
+  const int* so = src->outerIndexPtr();
+  const int* si = src->innerIndexPtr();
+  const double* sv = src->valuePtr();
+  const double* x_lo = p.x_lo.data();
+  const double* x_hi = p.x_hi.data();
+  const double* cost = p.c.data();
+  const bool qp = p.Q.nonZeros() > 0;
   in.col_of_var.assign(static_cast<std::size_t>(n), -1);
   in.fixed_value = Eigen::VectorXd::Constant(n, std::nan(""));
   // Columns with a Q term are never eliminated.
-  std::vector<char> in_q(static_cast<std::size_t>(n), 0);
-  for (Eigen::Index j = 0; j < p.Q.outerSize(); ++j)
-    for (SparseMatrix::InnerIterator e(p.Q, j); e; ++e)
-      if (e.value() != 0.0) in_q[static_cast<std::size_t>(j)] = in_q[static_cast<std::size_t>(e.row())] = 1;
-  // Row bounds after the singletons are taken out: l ≤ a·x + a_s·x_s ≤ u with x_s free of
-  // cost in [l_s, u_s] holds for some x_s iff l − max(a_s·x_s) ≤ a·x ≤ u − min(a_s·x_s).
+  std::vector<char> in_q;
+  if (qp) {
+    in_q.assign(static_cast<std::size_t>(n), 0);
+    for (Eigen::Index j = 0; j < p.Q.outerSize(); ++j)
+      for (SparseMatrix::InnerIterator e(p.Q, j); e; ++e)
+        if (e.value() != 0.0) in_q[static_cast<std::size_t>(j)] = in_q[static_cast<std::size_t>(e.row())] = 1;
+  }
+  // One pass over the columns finds the fixed columns and the zero-cost column singletons,
+  // and sums each row's activity range over the other columns' bounds (fixed columns at
+  // their value) and the fixed columns' constant part A x_f (and c·x_f).
+  //
+  // Singletons: a column with no cost, no Q term and one entry leaves the problem. Row
+  // bounds after it is taken out: l ≤ a·x + a_s·x_s ≤ u with x_s free of cost in
+  // [l_s, u_s] holds for some x_s iff l − max(a_s·x_s) ≤ a·x ≤ u − min(a_s·x_s).
   // (In the storage problem, curtailment, export and import leave the node balance, which
   // becomes a range on the station's net power, often redundant and then dropped.)
   Eigen::VectorXd rlo = p.row_lo, rhi = p.row_hi;
   in.is_elim.assign(static_cast<std::size_t>(n), 0);
+  Eigen::VectorXd act_lo = Eigen::VectorXd::Zero(m), act_hi = Eigen::VectorXd::Zero(m);
+  Eigen::VectorXd ax_fixed = Eigen::VectorXd::Zero(m);
+  double fixed_cost = 0.0;
+  int kept = 0;
   for (Eigen::Index j = 0; j < n; ++j) {
-    const double w = p.x_hi[j] - p.x_lo[j];
-    if (std::isfinite(w) && w <= 1e-12 * std::max(1.0, std::abs(p.x_lo[j]))) {
-      in.fixed_value[j] = 0.5 * (p.x_lo[j] + p.x_hi[j]);
+    const double lo = x_lo[j], hi = x_hi[j];
+    const double w = hi - lo;
+    if (std::isfinite(w) && w <= 1e-12 * std::max(1.0, std::abs(lo))) {
+      const double v = 0.5 * (lo + hi);
+      in.fixed_value[j] = v;
+      for (int q = so[j]; q < so[j + 1]; ++q) {
+        const double a = sv[q];
+        if (a == 0.0) continue;
+        act_lo[si[q]] += a * v;
+        act_hi[si[q]] += a * v;
+      }
+      if (v != 0.0) {
+        fixed_cost += cost[j] * v;
+        for (int q = so[j]; q < so[j + 1]; ++q) ax_fixed[si[q]] += sv[q] * v;
+      }
       continue;
     }
-    if (p.c[j] == 0.0 && !in_q[static_cast<std::size_t>(j)]) {
+    if (cost[j] == 0.0 && !(qp && in_q[static_cast<std::size_t>(j)])) {
       int entries = 0, row = -1;
       double a = 0.0;
-      for (SparseMatrix::InnerIterator e(p.A, j); e; ++e) {
-        if (e.value() == 0.0) continue;
+      for (int q = so[j]; q < so[j + 1] && entries < 2; ++q) {
+        if (sv[q] == 0.0) continue;
         ++entries;
-        row = static_cast<int>(e.row());
-        a = e.value();
+        row = si[q];
+        a = sv[q];
       }
       if (entries == 1) {
-        rlo[row] -= a > 0 ? a * p.x_hi[j] : a * p.x_lo[j];
-        rhi[row] -= a > 0 ? a * p.x_lo[j] : a * p.x_hi[j];
+        rlo[row] -= a > 0 ? a * hi : a * lo;
+        rhi[row] -= a > 0 ? a * lo : a * hi;
         in.elim.push_back({static_cast<int>(j), row, a});
         in.is_elim[static_cast<std::size_t>(j)] = 1;
         continue;
       }
     }
+    ++kept;
+    for (int q = so[j]; q < so[j + 1]; ++q) {
+      const double a = sv[q];
+      if (a == 0.0) continue;
+      act_lo[si[q]] += a * (a > 0 ? lo : hi);
+      act_hi[si[q]] += a * (a > 0 ? hi : lo);
+    }
   }
   in.slack_of_row.assign(static_cast<std::size_t>(m), -1);
   in.row_of.assign(static_cast<std::size_t>(m), 0);
-  // The range of each row's activity over the columns' bounds (fixed columns at their
-  // value; the eliminated singletons are in the row bounds already).
-  Eigen::VectorXd act_lo(m), act_hi(m);
+  // The range of each row's activity over the columns' bounds afresh (after forcing rows
+  // fixed more columns), in the same column order as the pass above.
   auto activity_range = [&]() {
     act_lo.setZero();
     act_hi.setZero();
     for (Eigen::Index j = 0; j < n; ++j) {
       if (in.is_elim[static_cast<std::size_t>(j)]) continue;
       const bool fixed = !std::isnan(in.fixed_value[j]);
-      const double lo = fixed ? in.fixed_value[j] : p.x_lo[j], hi = fixed ? in.fixed_value[j] : p.x_hi[j];
-      for (SparseMatrix::InnerIterator e(p.A, j); e; ++e) {
-        const double a = e.value();
+      const double lo = fixed ? in.fixed_value[j] : x_lo[j], hi = fixed ? in.fixed_value[j] : x_hi[j];
+      for (int q = so[j]; q < so[j + 1]; ++q) {
+        const double a = sv[q];
         if (a == 0.0) continue;
-        act_lo[e.row()] += a * (a > 0 ? lo : hi);
-        act_hi[e.row()] += a * (a > 0 ? hi : lo);
+        act_lo[si[q]] += a * (a > 0 ? lo : hi);
+        act_hi[si[q]] += a * (a > 0 ? hi : lo);
       }
     }
   };
-  activity_range();
   // Forcing rows: when the bounds put a row's least activity at its upper bound (or its
   // greatest at its lower), every free column in it must sit at the bound that gives that
   // activity. Those columns become fixed and the row is dropped; RowDuals gives it the
@@ -154,7 +198,7 @@ Internal Build(const Problem& p, bool scale) {
         for (SparseMatrix::InnerIterator e(p.A, j); e; ++e) {
           const int sd = side[static_cast<std::size_t>(e.row())];
           if (sd == 0 || e.value() == 0.0) continue;
-          if (in_q[static_cast<std::size_t>(j)]) {  // a Q column is never fixed: its rows are left alone
+          if (qp && in_q[static_cast<std::size_t>(j)]) {  // a Q column is never fixed: its rows are left alone
             side[static_cast<std::size_t>(e.row())] = 0;
             conflict = true;
             continue;
@@ -200,16 +244,15 @@ Internal Build(const Problem& p, bool scale) {
         in.forced_a[at] = a;
       });
       for (Eigen::Index j = 0; j < n; ++j) {
-        if (!std::isnan(target[static_cast<std::size_t>(j)])) in.fixed_value[j] = target[static_cast<std::size_t>(j)];
+        if (std::isnan(target[static_cast<std::size_t>(j)])) continue;
+        in.fixed_value[j] = target[static_cast<std::size_t>(j)];
+        --kept;
       }
       for (const auto& f : in.forcing) in.row_of[static_cast<std::size_t>(f.row)] = -1;
       activity_range();  // the fixed columns narrow other rows' ranges
     }
   }
-  int ncol = 0;
-  for (Eigen::Index j = 0; j < n; ++j) {
-    if (!in.is_elim[static_cast<std::size_t>(j)] && std::isnan(in.fixed_value[j])) in.col_of_var[static_cast<std::size_t>(j)] = ncol++;
-  }
+  const int ncol = kept;  // the columns left, numbered in order when A is copied below
   // Redundant inequality rows: when the variables' bounds alone keep a row's activity
   // within its bounds, the row can never bind; it is dropped like a free row (dual 0).
   // In the storage problem most export-room rows are such (the room exceeds the power).
@@ -229,20 +272,26 @@ Internal Build(const Problem& p, bool scale) {
   for (int& r : in.row_of) if (r >= 0) r = mi++;
   const int nt = ncol + nslack;
   // Constant contributions of fixed columns: A x_f moves to b, c_f x_f and Q terms to the
-  // objective (only the fixed columns are visited; Q·x_f only for a QP).
-  Eigen::VectorXd ax_fixed = Eigen::VectorXd::Zero(m), qx_fixed;
-  if (p.Q.nonZeros() > 0) qx_fixed = Eigen::VectorXd::Zero(n);
-  in.offset = 0.0;
-  for (Eigen::Index j = 0; j < n; ++j) {
-    const double v = in.fixed_value[j];
-    if (std::isnan(v) || v == 0.0) continue;
-    in.offset += p.c[j] * v;
-    for (SparseMatrix::InnerIterator e(p.A, j); e; ++e) ax_fixed[e.row()] += e.value() * v;
-    if (qx_fixed.size() > 0)
-      for (SparseMatrix::InnerIterator e(p.Q, j); e; ++e) qx_fixed[e.row()] += e.value() * v;
+  // objective. The first pass summed them for the columns it fixed; after forcing rows
+  // fixed more, and for a QP (Q·x_f), they are summed again over every fixed column, in
+  // column order as there.
+  Eigen::VectorXd qx_fixed;
+  in.offset = fixed_cost;
+  if (qp || !in.forcing.empty()) {
+    ax_fixed.setZero();
+    if (qp) qx_fixed = Eigen::VectorXd::Zero(n);
+    in.offset = 0.0;
+    for (Eigen::Index j = 0; j < n; ++j) {
+      const double v = in.fixed_value[j];
+      if (std::isnan(v) || v == 0.0) continue;
+      in.offset += cost[j] * v;
+      for (int q = so[j]; q < so[j + 1]; ++q) ax_fixed[si[q]] += sv[q] * v;
+      if (qp)
+        for (SparseMatrix::InnerIterator e(p.Q, j); e; ++e) qx_fixed[e.row()] += e.value() * v;
+    }
+    for (Eigen::Index j = 0; qp && j < n; ++j)
+      if (!std::isnan(in.fixed_value[j])) in.offset += 0.5 * in.fixed_value[j] * qx_fixed[j];
   }
-  for (Eigen::Index j = 0; qx_fixed.size() > 0 && j < n; ++j)
-    if (!std::isnan(in.fixed_value[j])) in.offset += 0.5 * in.fixed_value[j] * qx_fixed[j];
 
   in.b = Eigen::VectorXd::Zero(mi);
   in.c = Eigen::VectorXd::Zero(nt);
@@ -258,73 +307,84 @@ Internal Build(const Problem& p, bool scale) {
     }
   }
   // The internal matrix in compressed columns directly (no triplets, no sort): the kept
-  // original columns in order, then one −1 column per inequality row.
+  // original columns in order, numbered here, with their costs and bounds, then one −1
+  // column per inequality row. The copy measures each row's and column's largest entry
+  // for the first step of the equilibration below.
+  Eigen::VectorXd rmax = Eigen::VectorXd::Zero(mi), cmax(nt);
   {
-    SparseMatrix a_copy;
-    const SparseMatrix* src = &p.A;
-    if (!p.A.isCompressed()) {
-      a_copy = p.A;
-      a_copy.makeCompressed();
-      src = &a_copy;
-    }
-    const int* so = src->outerIndexPtr();
-    const int* si = src->innerIndexPtr();
-    const double* sv = src->valuePtr();
     in.A.resize(mi, nt);
     in.A.resizeNonZeros(src->nonZeros() + nslack);
     int* outer = in.A.outerIndexPtr();
     int* inner = in.A.innerIndexPtr();
     double* val = in.A.valuePtr();
+    const int* row_of = in.row_of.data();
     int nz = 0, col = 0;
     outer[0] = 0;
     for (Eigen::Index j = 0; j < n; ++j) {
-      if (in.col_of_var[static_cast<std::size_t>(j)] < 0) continue;
+      if (in.is_elim[static_cast<std::size_t>(j)] || !std::isnan(in.fixed_value[j])) continue;
+      in.col_of_var[static_cast<std::size_t>(j)] = col;
+      in.c[col] = cost[j] + (qp ? qx_fixed[j] : 0.0);
+      in.lo[col] = x_lo[j];
+      in.hi[col] = x_hi[j];
+      double cm = 0.0;
       for (int q = so[j]; q < so[j + 1]; ++q) {
-        const int r = in.row_of[static_cast<std::size_t>(si[q])];
-        if (sv[q] == 0.0 || r < 0) continue;
+        const int r = row_of[si[q]];
+        const double v = sv[q];
+        if (v == 0.0 || r < 0) continue;
         inner[nz] = r;
-        val[nz++] = sv[q];
+        val[nz++] = v;
+        rmax[r] = std::max(rmax[r], std::abs(v));
+        cm = std::max(cm, std::abs(v));
       }
+      cmax[col] = cm;
       outer[++col] = nz;
     }
     for (Eigen::Index i = 0; i < m; ++i) {
       if (in.slack_of_row[static_cast<std::size_t>(i)] < 0) continue;
-      inner[nz] = in.row_of[static_cast<std::size_t>(i)];
+      const int r = row_of[i];
+      inner[nz] = r;
       val[nz++] = -1.0;
+      rmax[r] = std::max(rmax[r], 1.0);
+      cmax[col] = 1.0;
       outer[++col] = nz;
     }
     in.A.resizeNonZeros(nz);
   }
-  for (Eigen::Index j = 0; j < n; ++j) {
-    const int col = in.col_of_var[static_cast<std::size_t>(j)];
-    if (col < 0) continue;
-    in.c[col] = p.c[j] + (qx_fixed.size() > 0 ? qx_fixed[j] : 0.0);
-    in.lo[col] = p.x_lo[j];
-    in.hi[col] = p.x_hi[j];
-  }
-  std::vector<Eigen::Triplet<double>> tq;
-  for (Eigen::Index j = 0; j < p.Q.outerSize(); ++j) {
-    for (SparseMatrix::InnerIterator it(p.Q, j); it; ++it) {
-      const int r = in.col_of_var[static_cast<std::size_t>(it.row())], cc = in.col_of_var[static_cast<std::size_t>(j)];
-      if (r >= 0 && cc >= 0 && it.value() != 0.0) tq.emplace_back(r, cc, it.value());
-    }
-  }
   in.Q.resize(nt, nt);
-  if (!tq.empty()) in.Q.setFromTriplets(tq.begin(), tq.end());  // (an LP: no temporary pattern)
+  if (qp) {
+    std::vector<Eigen::Triplet<double>> tq;
+    for (Eigen::Index j = 0; j < p.Q.outerSize(); ++j) {
+      for (SparseMatrix::InnerIterator it(p.Q, j); it; ++it) {
+        const int r = in.col_of_var[static_cast<std::size_t>(it.row())], cc = in.col_of_var[static_cast<std::size_t>(j)];
+        if (r >= 0 && cc >= 0 && it.value() != 0.0) tq.emplace_back(r, cc, it.value());
+      }
+    }
+    if (!tq.empty()) in.Q.setFromTriplets(tq.begin(), tq.end());
+  }
 
   // Ruiz equilibration: rows and columns of A towards unit infinity norm, by powers of two
   // (exact: no rounding enters A), until every norm is in [1/2, 2).
   in.row_scale = Eigen::VectorXd::Ones(mi);
   in.col_scale = Eigen::VectorXd::Ones(nt);
   if (scale) {
-    // One sweep over the entries per pass: it applies the previous pass's factors and
-    // measures the new row and column maxima.
+    // Each step takes factors from the maxima measured last (the first from the copy
+    // above), then one sweep over the entries applies them and measures the new maxima.
     const int* outer = in.A.outerIndexPtr();
     const int* inner = in.A.innerIndexPtr();
     double* val = in.A.valuePtr();
-    Eigen::VectorXd rmax = Eigen::VectorXd::Zero(mi), cmax(nt), rfac = Eigen::VectorXd::Ones(mi), cfac = Eigen::VectorXd::Ones(nt);
-    for (int pass = 0; pass <= params::kRuizPasses; ++pass) {
-      if (pass > 0) rmax.setZero();
+    Eigen::VectorXd rfac(mi), cfac(nt);
+    for (int pass = 1; pass <= params::kRuizPasses; ++pass) {
+      bool changed = false;
+      for (Eigen::Index i = 0; i < mi; ++i) {
+        rfac[i] = Pow2Equilibrator(rmax[i]);
+        changed |= rfac[i] != 1.0;
+      }
+      for (Eigen::Index j = 0; j < nt; ++j) {
+        cfac[j] = Pow2Equilibrator(cmax[j]);
+        changed |= cfac[j] != 1.0;
+      }
+      if (!changed) break;
+      rmax.setZero();
       for (Eigen::Index j = 0; j < nt; ++j) {
         const double cf = cfac[j];
         double cm = 0.0;
@@ -336,21 +396,8 @@ Internal Build(const Problem& p, bool scale) {
         }
         cmax[j] = cm;
       }
-      if (pass > 0) {
-        in.row_scale = in.row_scale.cwiseProduct(rfac);
-        in.col_scale = in.col_scale.cwiseProduct(cfac);
-      }
-      if (pass == params::kRuizPasses) break;
-      bool changed = false;
-      for (Eigen::Index i = 0; i < mi; ++i) {
-        rfac[i] = Pow2Equilibrator(rmax[i]);
-        changed |= rfac[i] != 1.0;
-      }
-      for (Eigen::Index j = 0; j < nt; ++j) {
-        cfac[j] = Pow2Equilibrator(cmax[j]);
-        changed |= cfac[j] != 1.0;
-      }
-      if (!changed) break;
+      in.row_scale = in.row_scale.cwiseProduct(rfac);
+      in.col_scale = in.col_scale.cwiseProduct(cfac);
     }
     in.b = in.b.cwiseProduct(in.row_scale);
     for (Eigen::Index j = 0; j < nt; ++j) {
@@ -358,7 +405,7 @@ Internal Build(const Problem& p, bool scale) {
       in.lo[j] /= in.col_scale[j];
       in.hi[j] /= in.col_scale[j];
     }
-    for (Eigen::Index j = 0; j < in.Q.outerSize(); ++j) {
+    for (Eigen::Index j = 0; qp && j < in.Q.outerSize(); ++j) {
       for (SparseMatrix::InnerIterator it(in.Q, j); it; ++it) it.valueRef() *= in.col_scale[it.row()] * in.col_scale[j];
     }
   }
@@ -378,18 +425,20 @@ Internal Build(const Problem& p, bool scale) {
       in.lo /= beta;
       in.hi /= beta;
       in.c *= beta;
-      in.Q *= beta * beta;
+      if (qp) in.Q *= beta * beta;
       in.row_scale /= beta;
       in.col_scale *= beta;
     }
   }
   double cq = NormInf(in.c);
-  for (Eigen::Index j = 0; j < in.Q.outerSize(); ++j)
+  for (Eigen::Index j = 0; qp && j < in.Q.outerSize(); ++j)
     for (SparseMatrix::InnerIterator it(in.Q, j); it; ++it) cq = std::max(cq, std::abs(it.value()));
   in.obj_scale = cq > 1.0 ? 1.0 / cq : 1.0;
   in.c *= in.obj_scale;
-  in.Q *= in.obj_scale;
-  in.Q.makeCompressed();
+  if (qp) {
+    in.Q *= in.obj_scale;
+    in.Q.makeCompressed();
+  }
   return in;
 }
 
