@@ -914,30 +914,32 @@ Result SolveOnce(const Problem& p, const Options& opt) {
   }
   ncomp = std::max(1.0, ncomp);
 
-  // Starting point: strictly inside the bounds, the bound duals at z0.
+  // Starting point: strictly inside the bounds, the bound duals at z0 (a warm start sets
+  // every entry of x, w and z itself).
   Iterate it;
   it.x.resize(n);
-  for (Eigen::Index j = 0; j < n; ++j) {
-    const double l = in.lo[j], u = in.hi[j];
-    const bool bl = hl[static_cast<std::size_t>(j)], bu = hu[static_cast<std::size_t>(j)];
-    it.x[j] = bl && bu ? 0.5 * (l + u) : bl ? l + 1.0 : bu ? u - 1.0 : 0.0;
-  }
-  // The bound duals start at the mean |c_j| (clamped to [1e-2, 1]): with y = 0 the dual
-  // residual is c − z, and duals of the size of c keep it small from the first step.
-  const double z0 = std::clamp(in.c.cwiseAbs().sum() / std::max<double>(1.0, static_cast<double>(n)), 1e-2, 1.0);
   it.wl.resize(n);
   it.wu.resize(n);
   it.zl.resize(n);
   it.zu.resize(n);
-  for (Eigen::Index j = 0; j < n; ++j) {
-    const bool bl = hl[static_cast<std::size_t>(j)], bu = hu[static_cast<std::size_t>(j)];
-    it.wl[j] = bl ? it.x[j] - in.lo[j] : 1.0;
-    it.wu[j] = bu ? in.hi[j] - it.x[j] : 1.0;
-    it.zl[j] = bl ? z0 : 0.0;
-    it.zu[j] = bu ? z0 : 0.0;
-  }
   it.y = Eigen::VectorXd::Zero(m);
-  if (opt.warm_start && opt.warm_start->x.size() == p.num_vars()) WarmStart(p, in, *opt.warm_start, hl, hu, &it);
+  const bool warm = opt.warm_start && opt.warm_start->x.size() == p.num_vars();
+  if (!warm) {
+    // The bound duals start at the mean |c_j| (clamped to [1e-2, 1]): with y = 0 the dual
+    // residual is c − z, and duals of the size of c keep it small from the first step.
+    const double z0 = std::clamp(in.c.cwiseAbs().sum() / std::max<double>(1.0, static_cast<double>(n)), 1e-2, 1.0);
+    for (Eigen::Index j = 0; j < n; ++j) {
+      const double l = in.lo[j], u = in.hi[j];
+      const bool bl = hl[static_cast<std::size_t>(j)], bu = hu[static_cast<std::size_t>(j)];
+      const double x = bl && bu ? 0.5 * (l + u) : bl ? l + 1.0 : bu ? u - 1.0 : 0.0;
+      it.x[j] = x;
+      it.wl[j] = bl ? x - l : 1.0;
+      it.wu[j] = bu ? u - x : 1.0;
+      it.zl[j] = bl ? z0 : 0.0;
+      it.zu[j] = bu ? z0 : 0.0;
+    }
+  }
+  if (warm) WarmStart(p, in, *opt.warm_start, hl, hu, &it);
 
   // Unscaled norms for the termination tests.
   const double* lo = in.lo.data();
