@@ -53,14 +53,29 @@ struct Internal {
 };
 
 // The power of two nearest 1/√m: one Ruiz step for a row or column of infinity norm m,
-// 1 once m is in [1/2, 2) (and for an empty one).
-double Pow2Equilibrator(double m) {
-  if (!(m > 0.0) || !std::isfinite(m)) return 1.0;
-  // e = ⌊log2 m⌋ from the exponent bits (subnormal norms count as 2^−1023); the result
-  // 2^−⌊(e+1)/2⌋ is built from its exponent bits too (no libm call in this hot setup loop).
-  const int e = static_cast<int>((std::bit_cast<std::uint64_t>(m) >> 52) & 0x7ff) - 1023;
-  const int k = -((e + 1) >> 1);  // arithmetic shift: ⌊(e+1)/2⌋ for negative e too
-  return std::bit_cast<double>(static_cast<std::uint64_t>(k + 1023) << 52);
+// 1 once m is in [1/2, 2) (and for an empty one, or m not positive and finite).
+// e = ⌊log2 m⌋ from the exponent bits (subnormal norms count as 2^−1023); the result
+// 2^−⌊(e+1)/2⌋ is built from its exponent bits too, and the test is a select: no branch
+// and no libm call, so the loops over every row and column below vectorize.
+inline double Pow2Equilibrator(double m) {
+  const auto bits = std::bit_cast<std::uint64_t>(m);
+  const auto biased = static_cast<std::int64_t>((bits >> 52) & 0x7ff);
+  const std::int64_t k = -((biased - 1023 + 1) >> 1);  // arithmetic shift: ⌊(e+1)/2⌋ for negative e too
+  const double r = std::bit_cast<double>(static_cast<std::uint64_t>(k + 1023) << 52);
+  const bool usable = static_cast<std::int64_t>(bits) > 0 && biased != 0x7ff;  // m > 0 and finite
+  return usable ? r : 1.0;
+}
+
+// f = Pow2Equilibrator(m) entry by entry; whether any factor differs from 1.
+bool Pow2Factors(const double* m, double* f, Eigen::Index n) {
+  int changed = 0;
+#pragma omp simd reduction(| : changed)
+  for (Eigen::Index i = 0; i < n; ++i) {
+    const double v = Pow2Equilibrator(m[i]);
+    f[i] = v;
+    changed |= v != 1.0;
+  }
+  return changed != 0;
 }
 
 Internal Build(const Problem& p, bool scale) {
@@ -374,16 +389,8 @@ Internal Build(const Problem& p, bool scale) {
     double* val = in.A.valuePtr();
     Eigen::VectorXd rfac(mi), cfac(nt);
     for (int pass = 1; pass <= params::kRuizPasses; ++pass) {
-      bool changed = false;
-      for (Eigen::Index i = 0; i < mi; ++i) {
-        rfac[i] = Pow2Equilibrator(rmax[i]);
-        changed |= rfac[i] != 1.0;
-      }
-      for (Eigen::Index j = 0; j < nt; ++j) {
-        cfac[j] = Pow2Equilibrator(cmax[j]);
-        changed |= cfac[j] != 1.0;
-      }
-      if (!changed) break;
+      const bool rows_changed = Pow2Factors(rmax.data(), rfac.data(), mi);
+      if (!(Pow2Factors(cmax.data(), cfac.data(), nt) || rows_changed)) break;
       rmax.setZero();
       for (Eigen::Index j = 0; j < nt; ++j) {
         const double cf = cfac[j];
@@ -1183,8 +1190,23 @@ Result SolveOnce(const Problem& p, const Options& opt) {
   Solution& s = result.solution;
   s.x = Postsolve(p, in, it.x);
   s.y = RowDuals(p, in, it.y);
-  // Reduced costs z = c + Qx − Aᵀy for every variable (fixed ones included).
-  s.z = p.c - p.A.transpose() * s.y;
+  // Reduced costs z = c + Qx − Aᵀy for every variable (fixed ones included): Aᵀy column
+  // by column in entry order, as Eigen's product sums it, over raw pointers.
+  {
+    const Eigen::Index n0 = p.num_vars();
+    s.z.resize(n0);
+    const int* outer = p.A.outerIndexPtr();
+    const int* inner = p.A.innerIndexPtr();
+    const int* counts = p.A.innerNonZeroPtr();  // (uncompressed storage only)
+    const double* val = p.A.valuePtr();
+    const double* yy = s.y.data();
+    for (Eigen::Index j = 0; j < n0; ++j) {
+      double aty = 0.0;
+      const int end = counts ? outer[j] + counts[j] : outer[j + 1];
+      for (int q = outer[j]; q < end; ++q) aty += val[q] * yy[inner[q]];
+      s.z[j] = p.c[j] - aty;
+    }
+  }
   if (p.Q.nonZeros() > 0) s.z += p.Q * s.x;
   result.status = status;
   result.info.iterations = iter;
