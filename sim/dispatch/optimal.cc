@@ -53,7 +53,12 @@ void Build(const storage::StationConfig& st, const grid::GridConfig& grid, const
   std::vector<Eigen::Triplet<double>>& t = dp.entries;
   std::vector<double>& row_lo = dp.scratch_lo;
   std::vector<double>& row_hi = dp.scratch_hi;
-  t.clear();
+  // Room for every entry (per step: each phase's SOC row 4 and cycles cap 1, the node 3 + 2
+  // per phase, export room and PV-only 1 per phase, the standby 1), written through a
+  // pointer: push_back's growth check, never inlined, cost ~1.5 % of a rolling year.
+  t.resize(static_cast<std::size_t>(count) * (4 + 9 * np));
+  Eigen::Triplet<double>* tp = t.data();
+  auto add = [&tp](int row, int col, double value) { *tp++ = Eigen::Triplet<double>(row, col, value); };
   row_lo.clear();
   row_hi.clear();
   dp.step_rows.clear();
@@ -157,18 +162,18 @@ void Build(const storage::StationConfig& st, const grid::GridConfig& grid, const
       // e_t − keep·e_{t−1} − η_c·dt·c + dt/η_d·d = keep·E0 (first step in service) or 0.
       double rhs = 0.0;
       const int row = add_row([&] { return fmt::format("soc_{}_{}", group_name[ph], k); }, 0.0, 0.0);
-      t.emplace_back(row, e, 1.0);
-      t.emplace_back(row, c, -st.eta_charge * dt);
-      t.emplace_back(row, d, dt / st.eta_discharge);
+      add(row, e, 1.0);
+      add(row, c, -st.eta_charge * dt);
+      add(row, d, dt / st.eta_discharge);
       if (!started[ph]) {
         started[ph] = true;
         // (a phase entering service within the problem starts at soc.initial)
         rhs = keep * (lt == 0 ? group_e0[ph] : st.soc_initial * pc.energy_mwh);
       } else {
-        t.emplace_back(row, dp.Energy(lt - 1, ph), -keep);
+        add(row, dp.Energy(lt - 1, ph), -keep);
       }
       row_lo.back() = row_hi.back() = rhs;
-      if (day_row >= 0) t.emplace_back(day_row, d, dt / st.eta_discharge);
+      if (day_row >= 0) add(day_row, d, dt / st.eta_discharge);
     }
     // Node: −curt + import − export + Σ(d − c) = load + aux − pv.
     const int curt = dp.Node(lt, 0), exp = dp.Node(lt, 1), imp = dp.Node(lt, 2);
@@ -181,13 +186,13 @@ void Build(const storage::StationConfig& st, const grid::GridConfig& grid, const
     p.c[curt] = cfg.curtailment_penalty_yuan_per_mwh * dt;
     const double net_load = load + aux - pv;
     const int node = add_row([&] { return fmt::format("node_{}", k); }, net_load, net_load);
-    t.emplace_back(node, curt, -1.0);
-    t.emplace_back(node, imp, 1.0);
-    t.emplace_back(node, exp, -1.0);
+    add(node, curt, -1.0);
+    add(node, imp, 1.0);
+    add(node, exp, -1.0);
     for (std::size_t ph = 0; ph < np; ++ph) {
       if (!planned(ph, tk)) continue;
-      t.emplace_back(node, dp.Discharge(lt, ph), 1.0);
-      t.emplace_back(node, dp.Charge(lt, ph), -1.0);
+      add(node, dp.Discharge(lt, ph), 1.0);
+      add(node, dp.Charge(lt, ph), -1.0);
     }
     // The node's rule (grid::ResolveNode): never discharge into curtailment — discharge only
     // into the export room the PV surplus leaves: Σd ≤ max(0, export limit − (pv − load − aux)).
@@ -205,7 +210,7 @@ void Build(const storage::StationConfig& st, const grid::GridConfig& grid, const
       } else if (std::isfinite(room)) {
         const int row = add_row([&] { return fmt::format("export_room_{}", k); }, -inf, room);
         for (std::size_t ph = 0; ph < np; ++ph) {
-          if (planned(ph, tk)) t.emplace_back(row, dp.Discharge(lt, ph), 1.0);
+          if (planned(ph, tk)) add(row, dp.Discharge(lt, ph), 1.0);
         }
       }
     }
@@ -226,12 +231,13 @@ void Build(const storage::StationConfig& st, const grid::GridConfig& grid, const
       p.c[sb] = standby_cost * dt;
       const int row = add_row([&] { return fmt::format("pv_only_{}", k); }, -inf, std::max(0.0, pv - load - aux));
       for (std::size_t ph = 0; ph < np; ++ph) {
-        if (planned(ph, tk)) t.emplace_back(row, dp.Charge(lt, ph), 1.0);
+        if (planned(ph, tk)) add(row, dp.Charge(lt, ph), 1.0);
       }
-      t.emplace_back(row, sb, -1.0);
+      add(row, sb, -1.0);
     }
   }
   dp.step_rows.push_back(static_cast<int>(row_lo.size()));
+  t.resize(static_cast<std::size_t>(tp - t.data()));
   // End of the window: a value on stored energy, or at least the target SOC (initial by default).
   for (std::size_t ph = 0; ph < np; ++ph) {
     if (!started[ph]) continue;
