@@ -38,18 +38,33 @@ Forecaster::Forecaster(ForecastConfig c, const Series& actual, const TimeAxis& a
 namespace {
 
 // Standard normals by Marsaglia's polar method, in pairs (no trigonometric call: the
-// innovation paths draw ~100 values per step of the run).
+// innovation paths draw ~100 values per step of the run). The candidate pairs are drawn
+// in batches and the accepted ones taken in order, so the values are those of drawing
+// pair by pair (the batch's surplus draws are never used: each path has its own stream);
+// the rejection test is then no branch in the drawing loop, and the transforms of a
+// batch overlap.
 void PolarNormals(Rng* rng, double* out, std::size_t n) {
-  for (std::size_t i = 0; i < n; i += 2) {
-    double u, v, q;
-    do {
-      u = 2.0 * rng->Uniform() - 1.0;
-      v = 2.0 * rng->Uniform() - 1.0;
-      q = u * u + v * v;
-    } while (q >= 1.0 || q == 0.0);
-    const double f = std::sqrt(-2.0 * std::log(q) / q);
-    out[i] = u * f;
-    if (i + 1 < n) out[i + 1] = v * f;
+  constexpr std::size_t kBatch = 32;
+  double u[kBatch], v[kBatch], q[kBatch];
+  std::size_t i = 0;
+  while (i < n) {
+    // Candidates for the pairs still missing, with room for the ~21 % rejected.
+    const std::size_t want = std::min(kBatch, (n - i + 1) / 2 + (n - i + 1) / 8 + 2);
+    std::size_t kept = 0;
+    for (std::size_t b = 0; b < want; ++b) {
+      const double ub = 2.0 * rng->Uniform() - 1.0;
+      const double vb = 2.0 * rng->Uniform() - 1.0;
+      const double qb = ub * ub + vb * vb;
+      u[kept] = ub;
+      v[kept] = vb;
+      q[kept] = qb;
+      kept += qb < 1.0 && qb != 0.0;
+    }
+    for (std::size_t b = 0; b < kept && i < n; ++b, i += 2) {
+      const double f = std::sqrt(-2.0 * std::log(q[b]) / q[b]);
+      out[i] = u[b] * f;
+      if (i + 1 < n) out[i + 1] = v[b] * f;
+    }
   }
 }
 
