@@ -56,7 +56,8 @@ void Build(const storage::StationConfig& st, const grid::GridConfig& grid, const
   // Room for every entry (per step: each phase's SOC row 4 and cycles cap 1, the node 3 + 2
   // per phase, export room and PV-only 1 per phase, the standby 1), written through a
   // pointer: push_back's growth check, never inlined, cost ~1.5 % of a rolling year.
-  t.resize(static_cast<std::size_t>(count) * (4 + 9 * np));
+  const std::size_t room = static_cast<std::size_t>(count) * (4 + 9 * np);
+  if (t.size() < room) t.resize(room);  // (kept at its size: only the first `used` are this build's)
   Eigen::Triplet<double>* tp = t.data();
   auto add = [&tp](int row, int col, double value) { *tp++ = Eigen::Triplet<double>(row, col, value); };
   row_lo.clear();
@@ -237,7 +238,7 @@ void Build(const storage::StationConfig& st, const grid::GridConfig& grid, const
     }
   }
   dp.step_rows.push_back(static_cast<int>(row_lo.size()));
-  t.resize(static_cast<std::size_t>(tp - t.data()));
+  const auto used = static_cast<std::size_t>(tp - t.data());
   // End of the window: a value on stored energy, or at least the target SOC (initial by default).
   for (std::size_t ph = 0; ph < np; ++ph) {
     if (!started[ph]) continue;
@@ -263,21 +264,21 @@ void Build(const storage::StationConfig& st, const grid::GridConfig& grid, const
   // A: when the entries fall where they fell in the problem `dp` held (each rolling window
   // after the first), only the values are written, summed in entry order as
   // setFromTriplets sums duplicates; otherwise A is built anew and the places recorded.
-  bool same = p.A.rows() == rows && p.A.cols() == nv && dp.entry_keys.size() == t.size();
-  for (std::size_t q = 0; same && q < t.size(); ++q) same = dp.entry_keys[q] == static_cast<std::int64_t>(t[q].row()) * nv + t[q].col();
+  bool same = p.A.rows() == rows && p.A.cols() == nv && dp.entry_keys.size() == used;
+  for (std::size_t q = 0; same && q < used; ++q) same = dp.entry_keys[q] == static_cast<std::int64_t>(t[q].row()) * nv + t[q].col();
   if (same) {
     double* v = p.A.valuePtr();
     std::fill(v, v + p.A.nonZeros(), 0.0);
-    for (std::size_t q = 0; q < t.size(); ++q) v[dp.entry_slots[q]] += t[q].value();
+    for (std::size_t q = 0; q < used; ++q) v[dp.entry_slots[q]] += t[q].value();
   } else {
     p.A.resize(rows, nv);
-    p.A.setFromTriplets(t.begin(), t.end());
+    p.A.setFromTriplets(t.begin(), t.begin() + static_cast<std::ptrdiff_t>(used));
     p.A.makeCompressed();
-    dp.entry_keys.resize(keep_build_state ? t.size() : 0);
-    dp.entry_slots.resize(keep_build_state ? t.size() : 0);
+    dp.entry_keys.resize(keep_build_state ? used : 0);
+    dp.entry_slots.resize(keep_build_state ? used : 0);
     const int* outer = p.A.outerIndexPtr();
     const int* inner = p.A.innerIndexPtr();
-    for (std::size_t q = 0; keep_build_state && q < t.size(); ++q) {
+    for (std::size_t q = 0; keep_build_state && q < used; ++q) {
       dp.entry_keys[q] = static_cast<std::int64_t>(t[q].row()) * nv + t[q].col();
       const int* at = std::lower_bound(inner + outer[t[q].col()], inner + outer[t[q].col() + 1], t[q].row());
       dp.entry_slots[q] = static_cast<int>(at - inner);

@@ -58,9 +58,9 @@ struct DispatchProblem {
     return static_cast<int>(steps * static_cast<std::int64_t>(phases) * 3 + node_columns * t + which);
   }
 
-  //! Build state kept between rebuilds (RebuildDispatchProblem): the entries of A in the
-  //! order they were made, each one's key (row·columns + column) and place in A's values,
-  //! and the row bounds' scratch.
+  //! Build state kept between rebuilds (RebuildDispatchProblem): room for the entries of A,
+  //! the last build's first in the order they were made, each one's key (row·columns +
+  //! column) and place in A's values, and the row bounds' scratch.
   std::vector<Eigen::Triplet<double>> entries;
   std::vector<std::int64_t> entry_keys;
   std::vector<int> entry_slots;
