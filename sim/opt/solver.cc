@@ -455,18 +455,27 @@ Internal Build(const Problem& p, bool scale) {
 Eigen::VectorXd Postsolve(const Problem& p, const Internal& in, const Eigen::VectorXd& xi) {
   const Eigen::Index n0 = p.num_vars();
   Eigen::VectorXd x(n0);
+  // Every column's value in one pass (the singletons at their bound nearest zero for now),
+  // and with singletons, each row's activity at those values, in column order.
+  const bool singletons = !in.elim.empty();
+  Eigen::VectorXd need;  // row activity, then the shortfall
+  if (singletons) need = Eigen::VectorXd::Zero(p.num_rows());
+  const int* outer = p.A.outerIndexPtr();
+  const int* inner = p.A.innerIndexPtr();
+  const int* counts = p.A.innerNonZeroPtr();  // (uncompressed storage only)
+  const double* val = p.A.valuePtr();
   for (Eigen::Index j = 0; j < n0; ++j) {
     const int col = in.col_of_var[static_cast<std::size_t>(j)];
     // (clipped: rounding in the iterations may leave x an ulp outside its bounds)
-    x[j] = col >= 0 ? std::clamp(xi[col] * in.col_scale[col], p.x_lo[j], p.x_hi[j]) : in.fixed_value[j];
+    const double v = col >= 0 ? std::clamp(xi[col] * in.col_scale[col], p.x_lo[j], p.x_hi[j])
+                     : singletons && in.is_elim[static_cast<std::size_t>(j)] ? std::clamp(0.0, p.x_lo[j], p.x_hi[j])
+                                                                            : in.fixed_value[j];
+    x[j] = v;
+    if (!singletons || v == 0.0) continue;
+    const int end = counts ? outer[j] + counts[j] : outer[j + 1];
+    for (int q = outer[j]; q < end; ++q) need[inner[q]] += val[q] * v;
   }
-  if (in.elim.empty()) return x;
-  for (const auto& e : in.elim) x[e.var] = std::clamp(0.0, p.x_lo[e.var], p.x_hi[e.var]);
-  Eigen::VectorXd need = Eigen::VectorXd::Zero(p.num_rows());  // row activity, then the shortfall
-  for (Eigen::Index j = 0; j < n0; ++j) {
-    if (x[j] == 0.0) continue;
-    for (SparseMatrix::InnerIterator e(p.A, j); e; ++e) need[e.row()] += e.value() * x[j];
-  }
+  if (!singletons) return x;
   std::vector<char> done(static_cast<std::size_t>(p.num_rows()), 0);
   for (const auto& e : in.elim) {
     if (done[static_cast<std::size_t>(e.row)]) continue;
@@ -757,17 +766,26 @@ void WarmStart(const Problem& p, const Internal& in, const Solution& warm, const
       if (r >= 0) it->y[r] = warm.y[i] * in.obj_scale / in.row_scale[r];
     }
   }
-  Eigen::VectorXd z = in.c - in.A.transpose() * it->y;
-  if (in.Q.nonZeros() > 0) z += in.Q * it->x;
-  for (Eigen::Index j = 0; j < n; ++j) {
-    const bool bl = hl[static_cast<std::size_t>(j)], bu = hu[static_cast<std::size_t>(j)];
-    it->zl[j] = bl ? std::max(z[j], 0.0) : 0.0;
-    it->zu[j] = bu ? std::max(-z[j], 0.0) : 0.0;
-  }
+  // The bound duals from the reduced costs z = c − Aᵀy (+ Qx), column by column (Aᵀy in
+  // entry order, as Eigen's product sums it), with the complementarity they give.
+  Eigen::VectorXd qx;
+  if (in.Q.nonZeros() > 0) qx = in.Q * it->x;
+  const int* outer = in.A.outerIndexPtr();
+  const int* inner = in.A.innerIndexPtr();
+  const double* val = in.A.valuePtr();
+  const double* y = it->y.data();
   double comp = 0.0, count = 0.0;
   for (Eigen::Index j = 0; j < n; ++j) {
-    comp += it->wl[j] * it->zl[j] + it->wu[j] * it->zu[j];
-    count += hl[static_cast<std::size_t>(j)] + hu[static_cast<std::size_t>(j)];
+    double aty = 0.0;
+    for (int q = outer[j]; q < outer[j + 1]; ++q) aty += val[q] * y[inner[q]];
+    double z = in.c[j] - aty;
+    if (qx.size() > 0) z += qx[j];
+    const bool bl = hl[static_cast<std::size_t>(j)], bu = hu[static_cast<std::size_t>(j)];
+    const double zl = bl ? std::max(z, 0.0) : 0.0, zu = bu ? std::max(-z, 0.0) : 0.0;
+    it->zl[j] = zl;
+    it->zu[j] = zu;
+    comp += it->wl[j] * zl + it->wu[j] * zu;
+    count += bl + bu;
   }
   const double floor = params::kWarmCentring * (count > 0 ? comp / count : 1.0);
   const double mu = floor > 0 ? floor : 1e-2;
