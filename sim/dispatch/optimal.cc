@@ -327,20 +327,22 @@ void ExpandMergedPhases(const DispatchProblem& dp, Eigen::VectorXd* x) {
 opt::Solution ShiftSolution(const DispatchProblem& from, const opt::Solution& s, const DispatchProblem& to,
                             std::int64_t shift) {
   opt::Solution w;
+  // (reduced costs only when the solution has them: a rolling window's solve skips them)
+  const bool with_z = s.z.size() == from.problem.num_vars();
   w.x = Eigen::VectorXd::Zero(to.problem.num_vars());
-  w.z = Eigen::VectorXd::Zero(to.problem.num_vars());
+  if (with_z) w.z = Eigen::VectorXd::Zero(to.problem.num_vars());
   w.y = Eigen::VectorXd::Zero(to.problem.num_rows());
   if (from.phases != to.phases || from.node_columns != to.node_columns || from.steps == 0) return w;
   auto copy = [&](int to_col, int from_col) {
     w.x[to_col] = s.x[from_col];
-    w.z[to_col] = s.z[from_col];
+    if (with_z) w.z[to_col] = s.z[from_col];
   };
   for (std::int64_t t = 0; t < to.steps; ++t) {
     const std::int64_t f = std::min(t + shift, from.steps - 1);
     for (std::size_t p = 0; p < to.phases; ++p) {
       for (int k = 0; k < 3; ++k) {
         w.x[to.Charge(t, to.leader[p]) + k] += s.x[from.Charge(f, p) + k];  // each group's total in its leader's columns
-        w.z[to.Charge(t, p) + k] = s.z[from.Charge(f, p) + k];
+        if (with_z) w.z[to.Charge(t, p) + k] = s.z[from.Charge(f, p) + k];
       }
     }
     for (int k = 0; k < to.node_columns; ++k) copy(to.Node(t, k), from.Node(f, k));
@@ -498,6 +500,7 @@ void RollingHorizonStrategy::Replan(const Observation& obs) {
   // Warm start from the previous window's optimum, shifted by the steps since then.
   opt::Options options = options_;
   options.tolerance = cfg_.tolerance;
+  options.reduced_costs = false;  // (the plan and the next warm start need x and y only)
   opt::Solution warm;
   if (have_last_) {
     warm = ShiftSolution(last_problem_, last_solution_, dp, start - last_start_);

@@ -92,7 +92,8 @@ void ExpandMergedPhases(const DispatchProblem& dp, Eigen::VectorXd* x);
 //! ExpandMergedPhases leaves it), a problem of the same layout starting `shift` steps
 //! earlier: each step takes the values of the step `shift` later in `from` (the last step
 //! of `from` past its end), summed over each of `to`'s merged groups. Row duals move with
-//! their step when the step has the same rows; otherwise they start at zero.
+//! their step when the step has the same rows; otherwise they start at zero. Reduced costs
+//! move like the columns when `solution` has them (else the start has none).
 opt::Solution ShiftSolution(const DispatchProblem& from, const opt::Solution& solution, const DispatchProblem& to,
                             std::int64_t shift);
 

@@ -1210,7 +1210,7 @@ Result SolveOnce(const Problem& p, const Options& opt) {
   s.y = RowDuals(p, in, it.y);
   // Reduced costs z = c + Qx − Aᵀy for every variable (fixed ones included): Aᵀy column
   // by column in entry order, as Eigen's product sums it, over raw pointers.
-  {
+  if (opt.reduced_costs) {
     const Eigen::Index n0 = p.num_vars();
     s.z.resize(n0);
     const int* outer = p.A.outerIndexPtr();
@@ -1225,7 +1225,7 @@ Result SolveOnce(const Problem& p, const Options& opt) {
       s.z[j] = p.c[j] - aty;
     }
   }
-  if (p.Q.nonZeros() > 0) s.z += p.Q * s.x;
+  if (opt.reduced_costs && p.Q.nonZeros() > 0) s.z += p.Q * s.x;
   result.status = status;
   result.info.iterations = iter;
   result.info.primal_residual = pres;

@@ -65,6 +65,9 @@ struct Options {
   //! bounds, y if it has one entry per row, z from c − Aᵀy, re-centred). If the warm solve
   //! does not end optimal, the problem is solved again from the cold start.
   const Solution* warm_start = nullptr;
+  //! Compute Solution::z, the reduced costs of every variable (a pass over A); without,
+  //! z is left empty (a warm start reads x and y only).
+  bool reduced_costs = true;
   //! All invalid settings at once; empty = valid.
   std::vector<std::string> Validate() const;
 };

@@ -312,6 +312,26 @@ BOOST_AUTO_TEST_CASE(zero_cost_singletons_presolved) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(reduced_costs_are_c_minus_aty_and_optional) {
+  // z = c − Aᵀy for every variable, against Eigen's own product; without reduced costs
+  // (what a rolling-horizon window asks) z is empty and x, y are the same bits.
+  const Problem p = StorageLp(96, 7);
+  Options with;
+  const Result a = Solve(p, with);
+  BOOST_TEST_REQUIRE((a.status == Status::kOptimal));
+  const Eigen::VectorXd z = p.c - p.A.transpose() * a.solution.y;
+  BOOST_TEST_REQUIRE(a.solution.z.size() == p.num_vars());
+  for (Eigen::Index j = 0; j < z.size(); ++j) BOOST_TEST(a.solution.z[j] == z[j], tt::tolerance(1e-12));
+  Options without;
+  without.reduced_costs = false;
+  const Result b = Solve(p, without);
+  BOOST_TEST_REQUIRE((b.status == Status::kOptimal));
+  BOOST_TEST(b.solution.z.size() == 0);
+  BOOST_TEST((b.solution.x == a.solution.x));
+  BOOST_TEST((b.solution.y == a.solution.y));
+  BOOST_TEST(b.info.iterations == a.info.iterations);
+}
+
 BOOST_AUTO_TEST_CASE(random_lps_with_singletons_match_the_unreduced_problem) {
   // Seeded random LPs where about half the rows get one or two extra columns that cost
   // nothing and appear in that row only (like curtailment, export and import at a node).
