@@ -930,12 +930,27 @@ Result SolveOnce(const Problem& p, const Options& opt) {
 
   // Column state. A missing bound keeps w = 1 and z = 0 for ever, so its terms vanish from
   // every sum below without a branch; `hl`/`hu` mark the bounds that exist.
+  // One pass also takes the masks (1 where the bound exists: branch-free loops), the
+  // unscaled norms for the termination tests, and sets each missing bound to 0: from here
+  // on it reads 0 (the masks say which exist), so the dual objective Σ l·z_l − u·z_u needs
+  // no branch. (The starting points below read a bound only where it exists.)
   std::vector<char> hl(static_cast<std::size_t>(n)), hu(static_cast<std::size_t>(n));
-  double ncomp = 0.0;
+  Eigen::VectorXd mask_lo(n), mask_hi(n);
+  double ncomp = 0.0, bound_norm = 0.0, c_norm = 0.0;
+  for (Eigen::Index i = 0; i < m; ++i) bound_norm = std::max(bound_norm, std::abs(in.b[i] / in.row_scale[i]));
   for (Eigen::Index j = 0; j < n; ++j) {
-    hl[static_cast<std::size_t>(j)] = std::isfinite(in.lo[j]);
-    hu[static_cast<std::size_t>(j)] = std::isfinite(in.hi[j]);
-    ncomp += hl[static_cast<std::size_t>(j)] + hu[static_cast<std::size_t>(j)];
+    const double l = in.lo[j], u = in.hi[j];
+    const bool has_lo = std::isfinite(l), has_hi = std::isfinite(u);
+    hl[static_cast<std::size_t>(j)] = has_lo;
+    hu[static_cast<std::size_t>(j)] = has_hi;
+    ncomp += has_lo + has_hi;
+    mask_lo[j] = has_lo ? 1.0 : 0.0;
+    mask_hi[j] = has_hi ? 1.0 : 0.0;
+    if (has_lo) bound_norm = std::max(bound_norm, std::abs(l * in.col_scale[j]));
+    if (has_hi) bound_norm = std::max(bound_norm, std::abs(u * in.col_scale[j]));
+    c_norm = std::max(c_norm, std::abs(in.c[j] / in.col_scale[j] / in.obj_scale));
+    if (!has_lo) in.lo[j] = 0.0;
+    if (!has_hi) in.hi[j] = 0.0;
   }
   ncomp = std::max(1.0, ncomp);
 
@@ -966,16 +981,8 @@ Result SolveOnce(const Problem& p, const Options& opt) {
   }
   if (warm) WarmStart(p, in, *opt.warm_start, hl, hu, &it);
 
-  // Unscaled norms for the termination tests.
   const double* lo = in.lo.data();
   const double* hi = in.hi.data();
-  double bound_norm = 0.0;
-  for (Eigen::Index i = 0; i < m; ++i) bound_norm = std::max(bound_norm, std::abs(in.b[i] / in.row_scale[i]));
-  for (Eigen::Index j = 0; j < n; ++j) {
-    if (hl[static_cast<std::size_t>(j)]) bound_norm = std::max(bound_norm, std::abs(lo[j] * in.col_scale[j]));
-    if (hu[static_cast<std::size_t>(j)]) bound_norm = std::max(bound_norm, std::abs(hi[j] * in.col_scale[j]));
-  }
-  const double c_norm = NormInf(in.c.cwiseQuotient(in.col_scale) / in.obj_scale);
   const bool qp = in.Q.nonZeros() > 0;
   const bool q_general = qp && !q_diag;
   Eigen::VectorXd qd, qx;  // diagonal of Q, or Q·x for a general Q (QPs only)
@@ -1000,17 +1007,6 @@ Result SolveOnce(const Problem& p, const Options& opt) {
   const double* a_val = in.A.valuePtr();
   const char* bl = hl.data();
   const char* bu = hu.data();
-  Eigen::VectorXd mask_lo(n), mask_hi(n);  // 1 where the bound exists: branch-free loops
-  for (Eigen::Index j = 0; j < n; ++j) {
-    mask_lo[j] = bl[j] ? 1.0 : 0.0;
-    mask_hi[j] = bu[j] ? 1.0 : 0.0;
-  }
-  // From here on a missing bound reads 0 (the masks say which exist): the dual objective
-  // Σ l·z_l − u·z_u then needs no branch.
-  for (Eigen::Index j = 0; j < n; ++j) {
-    if (!bl[j]) in.lo[j] = 0.0;
-    if (!bu[j]) in.hi[j] = 0.0;
-  }
   const double* ml = mask_lo.data();
   const double* mh = mask_hi.data();
   double* const rxp = rx.data();
