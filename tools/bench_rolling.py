@@ -10,6 +10,8 @@ Cases (each a list of --set overrides on top of the scenario):
   persistence        day persistence for PV, load and price
   noisy              noisy PV, load and price (the shipped variant rolling_horizon_noisy)
   perfect            perfect forecasts
+  noisy-whole-station  all noisy, the station set to two 500 MW / 1000 MWh phases in
+                     service from the first step (the default's phase 2 enters in June)
 
 Run with any Python 3:  tools/bench_rolling.py [--essim build/essim]
     [--scenario scenarios/compare-strategies.yaml] [--cases benchmark,noisy] [--repeat 3]
@@ -33,6 +35,10 @@ CASES = {
               RH + "price_forecast={model: noisy, sigma_1h: 5 %, sigma_24h: 15 %, seed: 13}"],
     "perfect": [RH + f"{x}_forecast={{model: perfect}}" for x in ("pv", "load", "price")],
 }
+# The whole station (both 500 MW / 1000 MWh phases) in service from the first step, all noisy.
+CASES["noisy-whole-station"] = CASES["noisy"] + [
+    "storage.phases=[{name: phase-1, power: 500 MW, energy: 1000 MWh, aux_power: 5 MW}, "
+    "{name: phase-2, power: 500 MW, energy: 1000 MWh, aux_power: 5 MW}]"]
 
 
 def run_case(essim, scenario, sets, out):
@@ -68,12 +74,12 @@ def main():
             runs[n].append(run_case(a.essim, a.scenario, CASES[n] + a.set, os.path.join(tmp, n)))
     shutil.rmtree(tmp, ignore_errors=True)
     print(f"scenario {a.scenario}, strategy rolling_horizon, one core; {max(1, a.repeat)} interleaved runs per case")
-    print(f"{'case':<13} {'wall s (best-worst)':>20} {'solver s':>9} {'iterations':>11} {'windows':>8} "
+    print(f"{'case':<20} {'wall s (best-worst)':>20} {'solver s':>9} {'iterations':>11} {'windows':>8} "
           f"{'net revenue yuan':>18} status")
     for n in names:
         r = runs[n]
         best = min(r)
-        print(f"{n:<13} {best[0]:>9.3f}-{max(x[0] for x in r):<10.3f} {best[1]:>9.3f} {best[2]:>11} {best[3]:>8} "
+        print(f"{n:<20} {best[0]:>9.3f}-{max(x[0] for x in r):<10.3f} {best[1]:>9.3f} {best[2]:>11} {best[3]:>8} "
               f"{best[4]:>18.1f} {best[5]}")
 
 
