@@ -4,6 +4,7 @@
 //   essim_bench_opt [SCENARIO] [REPS] [--set KEY=VALUE ...] [--rolling] [--threads N]
 // (--threads: of the year problem's solve)
 #include <chrono>
+#include <exception>
 #include <string>
 #include <vector>
 
@@ -34,7 +35,13 @@ int main(int argc, char** argv) {
   }
   app::KeepFreedMemory();
   spdlog::set_level(spdlog::level::warn);
-  const io::Scenario sc = io::LoadScenario(path, options);
+  io::Scenario sc;
+  try {
+    sc = io::LoadScenario(path, options);
+  } catch (const std::exception& e) {  // (an invalid scenario or --set: the loader's message)
+    fmt::print(stderr, "{}\n", e.what());
+    return 2;
+  }
   const engine::Inputs inputs = io::BuildInputs(sc);
   const dispatch::InputView view = engine::ViewOf(inputs);
   if (window > 0) {  // one rolling-horizon-sized problem solved many times: per-iteration cost
