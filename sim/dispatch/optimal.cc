@@ -1,6 +1,7 @@
 #include "sim/dispatch/optimal.h"
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <limits>
 
@@ -59,7 +60,10 @@ void Build(const storage::StationConfig& st, const grid::GridConfig& grid, const
   const std::size_t room = static_cast<std::size_t>(count) * (4 + 9 * np);
   if (t.size() < room) t.resize(room);  // (kept at its size: only the first `used` are this build's)
   Eigen::Triplet<double>* tp = t.data();
-  auto add = [&tp](int row, int col, double value) { *tp++ = Eigen::Triplet<double>(row, col, value); };
+  auto add = [&](int row, int col, double value) {
+    assert(tp < t.data() + t.size() && "the room counted above holds every entry");
+    *tp++ = Eigen::Triplet<double>(row, col, value);
+  };
   row_lo.clear();
   row_hi.clear();
   dp.step_rows.clear();

@@ -66,6 +66,19 @@ inline double Pow2Equilibrator(double m) {
   return usable ? r : 1.0;
 }
 
+// (Aᵀy)_j: column j of A times y, its entries in order from 0.0, as Eigen's product sums
+// it (compressed or not).
+inline double ColumnDot(const SparseMatrix& A, Eigen::Index j, const double* y) {
+  const int* outer = A.outerIndexPtr();
+  const int* inner = A.innerIndexPtr();
+  const double* val = A.valuePtr();
+  const int* counts = A.innerNonZeroPtr();  // (uncompressed storage only)
+  const int end = counts ? outer[j] + counts[j] : outer[j + 1];
+  double s = 0.0;
+  for (int q = outer[j]; q < end; ++q) s += val[q] * y[inner[q]];
+  return s;
+}
+
 // f = Pow2Equilibrator(m) entry by entry; whether any factor differs from 1.
 bool Pow2Factors(const double* m, double* f, Eigen::Index n) {
   int changed = 0;
@@ -118,6 +131,15 @@ Internal Build(const Problem& p, bool scale) {
   Eigen::VectorXd rlo = p.row_lo, rhi = p.row_hi;
   in.is_elim.assign(static_cast<std::size_t>(n), 0);
   Eigen::VectorXd act_lo = Eigen::VectorXd::Zero(m), act_hi = Eigen::VectorXd::Zero(m);
+  // Column j's share of its rows' activity ranges, over x_j in [lo, hi].
+  auto add_activity = [&](Eigen::Index j, double lo, double hi) {
+    for (int q = so[j]; q < so[j + 1]; ++q) {
+      const double a = sv[q];
+      if (a == 0.0) continue;
+      act_lo[si[q]] += a * (a > 0 ? lo : hi);
+      act_hi[si[q]] += a * (a > 0 ? hi : lo);
+    }
+  };
   Eigen::VectorXd ax_fixed = Eigen::VectorXd::Zero(m);
   double fixed_cost = 0.0;
   int kept = 0;
@@ -127,12 +149,7 @@ Internal Build(const Problem& p, bool scale) {
     if (std::isfinite(w) && w <= 1e-12 * std::max(1.0, std::abs(lo))) {
       const double v = 0.5 * (lo + hi);
       in.fixed_value[j] = v;
-      for (int q = so[j]; q < so[j + 1]; ++q) {
-        const double a = sv[q];
-        if (a == 0.0) continue;
-        act_lo[si[q]] += a * v;
-        act_hi[si[q]] += a * v;
-      }
+      add_activity(j, v, v);
       if (v != 0.0) {
         fixed_cost += cost[j] * v;
         for (int q = so[j]; q < so[j + 1]; ++q) ax_fixed[si[q]] += sv[q] * v;
@@ -157,12 +174,7 @@ Internal Build(const Problem& p, bool scale) {
       }
     }
     ++kept;
-    for (int q = so[j]; q < so[j + 1]; ++q) {
-      const double a = sv[q];
-      if (a == 0.0) continue;
-      act_lo[si[q]] += a * (a > 0 ? lo : hi);
-      act_hi[si[q]] += a * (a > 0 ? hi : lo);
-    }
+    add_activity(j, lo, hi);
   }
   in.slack_of_row.assign(static_cast<std::size_t>(m), -1);
   in.row_of.assign(static_cast<std::size_t>(m), 0);
@@ -174,13 +186,7 @@ Internal Build(const Problem& p, bool scale) {
     for (Eigen::Index j = 0; j < n; ++j) {
       if (in.is_elim[static_cast<std::size_t>(j)]) continue;
       const bool fixed = !std::isnan(in.fixed_value[j]);
-      const double lo = fixed ? in.fixed_value[j] : x_lo[j], hi = fixed ? in.fixed_value[j] : x_hi[j];
-      for (int q = so[j]; q < so[j + 1]; ++q) {
-        const double a = sv[q];
-        if (a == 0.0) continue;
-        act_lo[si[q]] += a * (a > 0 ? lo : hi);
-        act_hi[si[q]] += a * (a > 0 ? hi : lo);
-      }
+      add_activity(j, fixed ? in.fixed_value[j] : x_lo[j], fixed ? in.fixed_value[j] : x_hi[j]);
     }
   };
   // Forcing rows: when the bounds put a row's least activity at its upper bound (or its
@@ -766,19 +772,14 @@ void WarmStart(const Problem& p, const Internal& in, const Solution& warm, const
       if (r >= 0) it->y[r] = warm.y[i] * in.obj_scale / in.row_scale[r];
     }
   }
-  // The bound duals from the reduced costs z = c − Aᵀy (+ Qx), column by column (Aᵀy in
-  // entry order, as Eigen's product sums it), with the complementarity they give.
+  // The bound duals from the reduced costs z = c − Aᵀy (+ Qx), column by column, with the
+  // complementarity they give.
   Eigen::VectorXd qx;
   if (in.Q.nonZeros() > 0) qx = in.Q * it->x;
-  const int* outer = in.A.outerIndexPtr();
-  const int* inner = in.A.innerIndexPtr();
-  const double* val = in.A.valuePtr();
   const double* y = it->y.data();
   double comp = 0.0, count = 0.0;
   for (Eigen::Index j = 0; j < n; ++j) {
-    double aty = 0.0;
-    for (int q = outer[j]; q < outer[j + 1]; ++q) aty += val[q] * y[inner[q]];
-    double z = in.c[j] - aty;
+    double z = in.c[j] - ColumnDot(in.A, j, y);
     if (qx.size() > 0) z += qx[j];
     const bool bl = hl[static_cast<std::size_t>(j)], bu = hu[static_cast<std::size_t>(j)];
     const double zl = bl ? std::max(z, 0.0) : 0.0, zu = bu ? std::max(-z, 0.0) : 0.0;
@@ -1204,22 +1205,10 @@ Result SolveOnce(const Problem& p, const Options& opt) {
   Solution& s = result.solution;
   s.x = Postsolve(p, in, it.x);
   s.y = RowDuals(p, in, it.y);
-  // Reduced costs z = c + Qx − Aᵀy for every variable (fixed ones included): Aᵀy column
-  // by column in entry order, as Eigen's product sums it, over raw pointers.
+  // Reduced costs z = c + Qx − Aᵀy for every variable (fixed ones included).
   if (opt.reduced_costs) {
-    const Eigen::Index n0 = p.num_vars();
-    s.z.resize(n0);
-    const int* outer = p.A.outerIndexPtr();
-    const int* inner = p.A.innerIndexPtr();
-    const int* counts = p.A.innerNonZeroPtr();  // (uncompressed storage only)
-    const double* val = p.A.valuePtr();
-    const double* yy = s.y.data();
-    for (Eigen::Index j = 0; j < n0; ++j) {
-      double aty = 0.0;
-      const int end = counts ? outer[j] + counts[j] : outer[j + 1];
-      for (int q = outer[j]; q < end; ++q) aty += val[q] * yy[inner[q]];
-      s.z[j] = p.c[j] - aty;
-    }
+    s.z.resize(p.num_vars());
+    for (Eigen::Index j = 0; j < p.num_vars(); ++j) s.z[j] = p.c[j] - ColumnDot(p.A, j, s.y.data());
   }
   if (opt.reduced_costs && p.Q.nonZeros() > 0) s.z += p.Q * s.x;
   result.status = status;

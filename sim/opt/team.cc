@@ -72,7 +72,6 @@ void LeaveCpu(int cpu) {
 
 Team::Team(bool helper) {
   if (!helper) return;
-  caller_cpu_.store(CurrentCpu(), std::memory_order_relaxed);
   try {
     helper_ = std::thread([this] { Loop(); });
   } catch (const std::system_error&) {

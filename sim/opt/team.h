@@ -16,8 +16,8 @@ class Team {
  public:
   //! With `helper`, a second thread is started; it waits for work (spinning briefly, then
   //! blocked) until the team is destroyed, and moves off the caller's core when it finds
-  //! itself there. If the system refuses a thread, the team runs
-  //! both halves on the calling thread (the same results).
+  //! itself there. If the system refuses a thread, the team runs both halves on the
+  //! calling thread (the same results).
   explicit Team(bool helper);
   ~Team();
   Team(const Team&) = delete;
