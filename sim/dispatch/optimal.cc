@@ -372,10 +372,12 @@ void OptimalStrategy::Prepare(const InputView& in) {
   const std::int64_t window = cfg_.window_s > 0 ? std::max<std::int64_t>(1, cfg_.window_s / axis.step_s) : n;
   std::vector<double> energy(np, std::nan(""));  // carried across windows (NaN = not yet in service)
   int worst = 0;
+  opt::Options options = options_;
+  options.reduced_costs = false;  // (the plan reads x only)
   for (std::int64_t first = 0; first < n; first += window) {
     const std::int64_t count = std::min(window, n - first);
     const DispatchProblem dp = BuildDispatchProblem(station_, grid_, in, cfg_, first, count, energy);
-    opt::Result r = opt::Solve(dp.problem, options_);
+    opt::Result r = opt::Solve(dp.problem, options);
     ExpandMergedPhases(dp, &r.solution.x);
     ++stats_.windows;
     stats_.iterations += r.info.iterations;
