@@ -84,17 +84,20 @@ const double* Forecaster::Path(std::int64_t s) const {
   return w;
 }
 
-double Forecaster::FullSum(std::int64_t t) const {
-  const std::size_t slot = static_cast<std::size_t>(t) & (full_step_.size() - 1);
-  if (full_step_[slot] == t) return full_[slot];
-  // Ascending in s from 0.0, as the near targets' sums: the bits do not depend on which
-  // issue computed it.
-  const auto len = static_cast<std::int64_t>(b_.size());
+const double* Forecaster::News(std::int64_t t) const {
+  const std::size_t len = b_.size();
+  const std::size_t slot = static_cast<std::size_t>(t) & (news_step_.size() - 1);
+  double* q = news_.data() + slot * len;
+  if (news_step_[slot] == t) return q;
+  news_step_[slot] = t;
+  // From the news of t itself (j = 0) back to the news len − 1 steps before: the bits of
+  // each partial sum depend on t and the lead only, not on which issue asked first.
   double sum = 0.0;
-  for (std::int64_t s = t - len + 1; s <= t; ++s) sum += b_[static_cast<std::size_t>(t - s)] * Path(s)[t - s];
-  full_step_[slot] = t;
-  full_[slot] = sum;
-  return sum;
+  for (std::size_t j = 0; j < len; ++j) {
+    sum += b_[j] * Path(t - static_cast<std::int64_t>(j))[j];
+    q[j] = sum;
+  }
+  return q;
 }
 
 void Forecaster::Issue(std::int64_t k, std::int64_t h, std::vector<double>* out) const {
@@ -144,28 +147,25 @@ void Forecaster::Issue(std::int64_t k, std::int64_t h, std::vector<double>* out)
       return;
     }
     case ForecastKind::kNoisy: {
-      // e(k, T) = Σ_{s=k..T} b(T − s)·W_s(T), summed path by path in a fixed order: the
-      // bits depend on (seed, stream, k, h) only, not on what the cache held.
+      // e(k, T) = Σ_{s=k..T} b(T − s)·W_s(T − s): the news about T that arrives from the
+      // issue on, which is T's partial sum at lead T − k (every news there is, at a lead
+      // of len − 1 or more). Each target's sums are made once, whatever issues ask.
       const auto len = static_cast<std::int64_t>(b_.size());
-      if (path_step_.size() < static_cast<std::size_t>(h)) {
+      const auto slots_for = [](std::int64_t need) {
         std::size_t slots = 1;
-        while (slots < static_cast<std::size_t>(h)) slots *= 2;
-        path_step_.assign(slots, -1);
-        paths_.assign(slots * b_.size(), 0.0);
-        full_step_.assign(slots, -1);
-        full_.assign(slots, 0.0);
+        while (slots < static_cast<std::size_t>(need)) slots *= 2;
+        return slots;
+      };
+      if (news_step_.size() < static_cast<std::size_t>(h)) {
+        news_step_.assign(slots_for(h), -1);
+        news_.assign(news_step_.size() * b_.size(), 0.0);
+      }
+      if (path_step_.empty()) {  // (a target reads the paths of the len steps up to it)
+        path_step_.assign(slots_for(len), -1);
+        paths_.assign(path_step_.size() * b_.size(), 0.0);
       }
       double* e = out->data();
-      // Targets T < k + len − 1 hear of news from s = k on only: their sums start at s = k.
-      const std::int64_t near_end = std::min(k + h, k + len - 1);
-      for (std::int64_t s = k; s < near_end; ++s) {
-        const double* w = Path(s);
-        const std::int64_t m = near_end - s;
-        for (std::int64_t i = 0; i < m; ++i) e[s - k + i] += b_[static_cast<std::size_t>(i)] * w[i];
-      }
-      // Further targets have heard all the news there is for them (s from T − len + 1 on,
-      // every one at or after k): the same sum whatever k, kept from issue to issue.
-      for (std::int64_t t = near_end; t < k + h; ++t) e[t - k] = FullSum(t);
+      for (std::int64_t i = 0; i < h && len > 0; ++i) e[i] = News(k + i)[std::min(i, len - 1)];
       for (std::int64_t i = 0; i < h; ++i) {
         const double v = at(k + i) + scale_ * e[i];
         const double hi = bound ? std::max(c.lo, std::min(c.hi, (*bound)[std::clamp<std::int64_t>(k + i, 0, n - 1)])) : c.hi;

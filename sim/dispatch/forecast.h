@@ -77,12 +77,13 @@ class Forecaster {
   double phi_ = 0.0;
   mutable std::vector<double> paths_;
   mutable std::vector<std::int64_t> path_step_;
-  // The error of target t once every innovation path that reaches it has arrived (an issue
-  // at k ≤ t − len + 1), cached by target like the paths.
-  mutable std::vector<double> full_;
-  mutable std::vector<std::int64_t> full_step_;
+  // Per target t, the errors it has at every lead: news_[d] = Σ_{j=0..d} b_[j]·W_{t−j}[j],
+  // the error of an issue d steps before t (summed from the latest news back, so each
+  // partial sum is the next one's start), cached by target like the paths.
+  mutable std::vector<double> news_;
+  mutable std::vector<std::int64_t> news_step_;
   const double* Path(std::int64_t s) const;
-  double FullSum(std::int64_t t) const;
+  const double* News(std::int64_t t) const;
 };
 
 }  // namespace essim::dispatch

@@ -163,12 +163,15 @@ BOOST_AUTO_TEST_CASE(noisy_forecasts_evolve_as_news_arrives) {
   const double expected = (spread(4) * spread(4) - spread(3) * spread(3)) * scale * scale;
   BOOST_TEST(rr / n / expected == 1.0, boost::test_tools::tolerance(0.15));
   BOOST_TEST(ee / n / (spread(3) * spread(3) * scale * scale) == 1.0, boost::test_tools::tolerance(0.15));
-  // The bits depend on (seed, stream, k, h) only: a Forecaster issuing out of order, with
-  // its path cache in any state, gives what a fresh one gives.
+  // The bits depend on (seed, stream, k, h) only: a Forecaster issuing out of order, over
+  // horizons shorter and longer than the leads that receive news, with its caches in any
+  // state, gives what a fresh one gives.
   Forecaster fc(c, actual, a.axis, 3);
-  for (std::int64_t k : {300, 301, 305, 120, 300, 2000, 1990}) {
-    fc.Issue(k, 192, &f0);
-    IssueForecast(c, actual, a.axis, k, 192, 3, &f1);
+  const std::pair<std::int64_t, std::int64_t> issues[] = {{300, 192}, {301, 8}, {305, 192}, {120, 30},
+                                                          {300, 192}, {2000, 300}, {1990, 5}, {1995, 192}};
+  for (const auto& [k, h] : issues) {
+    fc.Issue(k, h, &f0);
+    IssueForecast(c, actual, a.axis, k, h, 3, &f1);
     BOOST_TEST(f0 == f1, boost::test_tools::per_element());
   }
 }
