@@ -68,14 +68,23 @@ void PolarNormals(Rng* rng, double* out, std::size_t n) {
   }
 }
 
+// The row for `key` in a ring cache of rows of `width` values keyed by step (a power of
+// two of rows), and whether it holds key's values already; if not, it is claimed for key.
+double* RingRow(std::vector<double>& rows, std::vector<std::int64_t>& keys, std::size_t width, std::int64_t key,
+                bool* hit) {
+  const std::size_t slot = static_cast<std::size_t>(key) & (keys.size() - 1);
+  *hit = keys[slot] == key;
+  keys[slot] = key;
+  return rows.data() + slot * width;
+}
+
 }  // namespace
 
 const double* Forecaster::Path(std::int64_t s) const {
   const std::size_t len = b_.size();
-  const std::size_t slot = static_cast<std::size_t>(s) & (path_step_.size() - 1);
-  double* w = paths_.data() + slot * len;
-  if (path_step_[slot] == s) return w;
-  path_step_[slot] = s;
+  bool hit = false;
+  double* w = RingRow(paths_, path_step_, len, s, &hit);
+  if (hit) return w;
   // W_s: unit-variance AR(1) over the targets s, s + 1, ..., from its own seeded stream.
   Rng rng(c_.seed ^ (0x9E3779B97F4A7C15ULL * (static_cast<std::uint64_t>(s) + 1)), stream_);
   PolarNormals(&rng, w, len);
@@ -86,10 +95,9 @@ const double* Forecaster::Path(std::int64_t s) const {
 
 const double* Forecaster::News(std::int64_t t) const {
   const std::size_t len = b_.size();
-  const std::size_t slot = static_cast<std::size_t>(t) & (news_step_.size() - 1);
-  double* q = news_.data() + slot * len;
-  if (news_step_[slot] == t) return q;
-  news_step_[slot] = t;
+  bool hit = false;
+  double* q = RingRow(news_, news_step_, len, t, &hit);
+  if (hit) return q;
   // From the news of t itself (j = 0) back to the news len − 1 steps before: the bits of
   // each partial sum depend on t and the lead only, not on which issue asked first.
   double sum = 0.0;
