@@ -358,6 +358,23 @@ opt::Solution ShiftSolution(const DispatchProblem& from, const opt::Solution& s,
   return w;
 }
 
+bool PlanStats::Add(const opt::Result& r) {
+  ++windows;
+  iterations += r.info.iterations;
+  solve_seconds += r.info.solve_seconds;
+  cold_restarts += r.info.cold_restart;
+  linear_solver = r.info.linear_solver == opt::LinearSolver::kBanded ? "banded" : "augmented";
+  const int rank = static_cast<int>(r.status);
+  if (rank > worst_) {
+    worst_ = rank;
+    status = opt::StatusName(r.status);
+  }
+  const bool usable = r.status == opt::Status::kOptimal || r.status == opt::Status::kOptimalInaccurate;
+  if (usable) objective_yuan += r.info.objective;
+  else ++fallbacks;
+  return usable;
+}
+
 OptimalStrategy::OptimalStrategy(storage::StationConfig station, grid::GridConfig grid, OptimalConfig cfg, opt::Options options)
     : station_(std::move(station)), grid_(grid), cfg_(cfg), options_(options) {}
 
@@ -371,7 +388,6 @@ void OptimalStrategy::Prepare(const InputView& in) {
   stats_ = PlanStats{};
   const std::int64_t window = cfg_.window_s > 0 ? std::max<std::int64_t>(1, cfg_.window_s / axis.step_s) : n;
   std::vector<double> energy(np, std::nan(""));  // carried across windows (NaN = not yet in service)
-  int worst = 0;
   opt::Options options = options_;
   options.reduced_costs = false;  // (the plan reads x only)
   for (std::int64_t first = 0; first < n; first += window) {
@@ -379,18 +395,7 @@ void OptimalStrategy::Prepare(const InputView& in) {
     const DispatchProblem dp = BuildDispatchProblem(station_, grid_, in, cfg_, first, count, energy);
     opt::Result r = opt::Solve(dp.problem, options);
     ExpandMergedPhases(dp, &r.solution.x);
-    ++stats_.windows;
-    stats_.iterations += r.info.iterations;
-    stats_.solve_seconds += r.info.solve_seconds;
-    stats_.linear_solver = r.info.linear_solver == opt::LinearSolver::kBanded ? "banded" : "augmented";
-    const int rank = static_cast<int>(r.status);
-    if (rank > worst || stats_.windows == 1) {
-      worst = std::max(worst, rank);
-      stats_.status = opt::StatusName(static_cast<opt::Status>(worst));
-    }
-    const bool usable = r.status == opt::Status::kOptimal || r.status == opt::Status::kOptimalInaccurate;
-    if (!usable) ++stats_.fallbacks;  // documented fallback: idle for this window
-    stats_.objective_yuan += usable ? r.info.objective : 0.0;
+    const bool usable = stats_.Add(r);  // (not usable: the documented fallback, idle for this window)
     for (std::int64_t lt = 0; lt < count; ++lt) {
       double net = 0.0, soc = 0.0;
       for (std::size_t ph = 0; ph < np; ++ph) {
@@ -514,15 +519,8 @@ void RollingHorizonStrategy::Replan(const Observation& obs) {
   }
   opt::Result r = opt::Solve(dp.problem, options);
   ExpandMergedPhases(dp, &r.solution.x);
-  if (r.info.cold_restart) ++stats_.cold_restarts;
-  ++stats_.windows;
-  stats_.iterations += r.info.iterations;
-  stats_.solve_seconds += r.info.solve_seconds;
-  stats_.linear_solver = r.info.linear_solver == opt::LinearSolver::kBanded ? "banded" : "augmented";
-  const bool usable = r.status == opt::Status::kOptimal || r.status == opt::Status::kOptimalInaccurate;
-  if (stats_.windows == 1 || !usable) stats_.status = opt::StatusName(r.status);
-  if (!usable) ++stats_.fallbacks;  // documented fallback: idle through what this plan would commit
-  else stats_.objective_yuan += r.info.objective;
+  // (not usable: the documented fallback, idle through what this plan would commit)
+  const bool usable = stats_.Add(r);
   const std::size_t np = station_.phases.size();
   for (std::int64_t j = start; j < end; ++j) {
     const auto js = static_cast<std::size_t>(j);

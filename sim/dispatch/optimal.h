@@ -107,6 +107,13 @@ struct PlanStats {
   int fallbacks = 0;                  //!< windows whose plan fell back to idle (non-optimal status)
   int cold_restarts = 0;              //!< warm-started windows solved again from cold
   std::string linear_solver;
+  //! Adds one window's solve: its counts, and its status if the worst so far (in the
+  //! order of opt::Status). Returns whether its plan is usable (optimal or
+  //! optimal-inaccurate); an unusable one counts as a fallback and adds no objective.
+  bool Add(const opt::Result& r);
+
+ private:
+  int worst_ = -1;
 };
 
 //! Perfect-foresight optimum; the plan is the net POI power per step.

@@ -1065,6 +1065,8 @@ Result SolveOnce(const Problem& p, const Options& opt) {
   double pres = 0, dres = 0, gap = 0, pobj = 0, dobj = 0;
   int iter = 0;
   int stalls = 0;
+  int since_best = 0;  // iterations since the best worst-criterion max(pres, dres, gap)
+  double best_merit = kInf;
   double ap = 0.0, ad = 0.0;  // the step of the previous iteration, applied at the start of the next
   for (; iter <= opt.max_iterations; ++iter) {
     // The previous step, then residuals, measures, the scaling D and the predictor's
@@ -1144,6 +1146,19 @@ Result SolveOnce(const Problem& p, const Options& opt) {
     }
     if (pres <= opt.tolerance && dres <= opt.tolerance && gap <= opt.tolerance) {
       status = Status::kOptimal;
+      break;
+    }
+    // A stalled gap: near the optimum, once the complementarity left is a negligible part
+    // of the objective gap, the gap is what the residuals' rounding floor leaves (times the
+    // duals), and steps cannot close it: they only drive μ towards underflow until the
+    // factorization breaks down. After kStallIterations such iterations without a better
+    // worst criterion, this iterate is the answer, reported optimal-inaccurate.
+    const double merit = std::max({pres, dres, gap});
+    since_best = merit < best_merit ? 0 : since_best + 1;
+    best_merit = std::min(best_merit, merit);
+    if (merit <= opt.tolerance * params::kInaccurateFactor && since_best >= params::kStallIterations &&
+        comp < params::kStallComplementarity * std::abs(pobj - dobj) * in.obj_scale) {
+      status = Status::kOptimalInaccurate;
       break;
     }
     if (big > params::kDivergence * 1e-4) {
