@@ -76,14 +76,23 @@ RunOutcome RunWithInputs(const io::Scenario& sc, const engine::Inputs& inputs, c
   o.scenario = sc;
   auto strategy = MakeStrategy(o.scenario, solver_threads);
   o.result = engine::Run(o.scenario.model, inputs, *strategy, progress);
+  // Windows whose terminal SOC target was out of reach and was relaxed (see PlanStats).
+  auto warn_relaxed = [](std::string_view name, const dispatch::PlanStats& st) {
+    if (st.relaxed_terminals > 0) {
+      spdlog::warn("{}: {} of {} windows could not reach the terminal SOC target; each ended at least where idling "
+                   "would leave it", name, st.relaxed_terminals, st.windows);
+    }
+  };
   if (const auto* rh = dynamic_cast<const dispatch::RollingHorizonStrategy*>(strategy.get())) {
     o.plan = io::PlanOutput{rh->stats(), {}, rh->used_pv_forecast_mw(), rh->used_load_forecast_mw(), rh->used_price_forecast()};
+    warn_relaxed("rolling_horizon", rh->stats());
     if (rh->stats().fallbacks > 0) {
       spdlog::warn("rolling_horizon: {} of {} replans not solved; idle until the next", rh->stats().fallbacks, rh->stats().windows);
     }
   }
   if (const auto* opt = dynamic_cast<const dispatch::OptimalStrategy*>(strategy.get())) {
     o.plan = io::PlanOutput{opt->stats(), opt->plan_soc_mwh(), {}, {}, {}};
+    warn_relaxed("optimal", opt->stats());
     if (opt->stats().fallbacks > 0) {
       spdlog::warn("optimal: {} of {} windows not solved ({}); those windows idle", opt->stats().fallbacks,
                    opt->stats().windows, opt->stats().status);

@@ -358,6 +358,66 @@ opt::Solution ShiftSolution(const DispatchProblem& from, const opt::Solution& s,
   return w;
 }
 
+namespace {
+
+// A window's plan is used when its solve is optimal or optimal-inaccurate.
+bool Usable(const opt::Result& r) {
+  return r.status == opt::Status::kOptimal || r.status == opt::Status::kOptimalInaccurate;
+}
+
+// A window whose terminal SOC target cannot be reached — infeasible, or so nearly that the
+// plans meeting it leave no interior and the solve fails (the last hours of a run held to
+// a target without PV to reach it) — is solved again with a target it can always meet:
+// each group's energy at the end at least what idling would leave, its initial energy
+// decayed by self-discharge over the window (a phase that enters service within it
+// counted from soc.initial and the whole window: lower, so still reachable), less
+// kRelaxedMargin, and not below the SOC minimum, which the standby charge holds. The lower
+// bound of each group's last energy column becomes min(target, that). False if no bound
+// changed (the failure lies elsewhere).
+//
+// The margin gives the plans an interior: at exactly the idle end, a window without PV
+// surplus has idling as its only plan, and the interior-point method ran to its iteration
+// limit on such a day (with a margin of 1e-6 to 1e-3 it was solved).
+constexpr double kRelaxedMargin = 1e-4;
+bool RelaxTerminalTarget(const storage::StationConfig& st, const TimeAxis& axis, std::int64_t first,
+                         std::int64_t count, const std::vector<double>& initial_mwh, DispatchProblem* dp) {
+  const double keep = st.RetentionPerStep(axis.step_s);
+  const std::int64_t t_end = axis.TimeAt(first + count - 1);
+  double decay = 1.0;
+  for (std::int64_t k = 0; k < count; ++k) decay *= keep;
+  bool changed = false;
+  for (std::size_t g = 0; g < st.phases.size(); ++g) {
+    if (dp->leader[g] != g || st.phases[g].in_service_unix_s > t_end) continue;
+    double e0 = 0.0, energy = 0.0;
+    for (std::size_t ph = 0; ph < st.phases.size(); ++ph) {
+      if (dp->leader[ph] != g || st.phases[ph].in_service_unix_s > t_end) continue;
+      const double e = initial_mwh[ph];
+      e0 += std::isnan(e) ? st.soc_initial * st.phases[ph].energy_mwh : e;
+      energy += st.phases[ph].energy_mwh;
+    }
+    const double idle_end = std::max(st.soc_min * energy, e0 * decay * (1.0 - kRelaxedMargin));
+    double& lo = dp->problem.x_lo[dp->Energy(count - 1, g)];
+    if (idle_end < lo) {
+      lo = idle_end;
+      changed = true;
+    }
+  }
+  return changed;
+}
+
+// The relaxed window's solve, counting the failed one's iterations, time and cold restart in it.
+opt::Result SolveRelaxed(const opt::Problem& p, const opt::Options& options, const opt::Result& failed,
+                         PlanStats* stats) {
+  opt::Result r = opt::Solve(p, options);
+  r.info.iterations += failed.info.iterations;
+  r.info.solve_seconds += failed.info.solve_seconds;
+  r.info.cold_restart = r.info.cold_restart || failed.info.cold_restart;
+  if (Usable(r)) ++stats->relaxed_terminals;
+  return r;
+}
+
+}  // namespace
+
 bool PlanStats::Add(const opt::Result& r) {
   ++windows;
   iterations += r.info.iterations;
@@ -369,7 +429,7 @@ bool PlanStats::Add(const opt::Result& r) {
     worst_ = rank;
     status = opt::StatusName(r.status);
   }
-  const bool usable = r.status == opt::Status::kOptimal || r.status == opt::Status::kOptimalInaccurate;
+  const bool usable = Usable(r);
   if (usable) objective_yuan += r.info.objective;
   else ++fallbacks;
   return usable;
@@ -392,8 +452,11 @@ void OptimalStrategy::Prepare(const InputView& in) {
   options.reduced_costs = false;  // (the plan reads x only)
   for (std::int64_t first = 0; first < n; first += window) {
     const std::int64_t count = std::min(window, n - first);
-    const DispatchProblem dp = BuildDispatchProblem(station_, grid_, in, cfg_, first, count, energy);
+    DispatchProblem dp = BuildDispatchProblem(station_, grid_, in, cfg_, first, count, energy);
     opt::Result r = opt::Solve(dp.problem, options);
+    if (!Usable(r) && RelaxTerminalTarget(station_, axis, first, count, energy, &dp)) {
+      r = SolveRelaxed(dp.problem, options, r, &stats_);
+    }
     ExpandMergedPhases(dp, &r.solution.x);
     const bool usable = stats_.Add(r);  // (not usable: the documented fallback, idle for this window)
     for (std::int64_t lt = 0; lt < count; ++lt) {
@@ -518,6 +581,10 @@ void RollingHorizonStrategy::Replan(const Observation& obs) {
     options.warm_start = &warm;
   }
   opt::Result r = opt::Solve(dp.problem, options);
+  if (!Usable(r) && RelaxTerminalTarget(station_, window, 0, h, initial, &next_problem_)) {
+    options.warm_start = nullptr;
+    r = SolveRelaxed(dp.problem, options, r, &stats_);
+  }
   ExpandMergedPhases(dp, &r.solution.x);
   // (not usable: the documented fallback, idle through what this plan would commit)
   const bool usable = stats_.Add(r);

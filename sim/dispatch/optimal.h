@@ -106,6 +106,10 @@ struct PlanStats {
   double solve_seconds = 0.0;
   int fallbacks = 0;                  //!< windows whose plan fell back to idle (non-optimal status)
   int cold_restarts = 0;              //!< warm-started windows solved again from cold
+  //! Windows whose terminal SOC target was out of reach (primal infeasible, e.g. no grid
+  //! charging and too little PV surplus): solved again with each phase ending at least
+  //! where idling would leave it (or at the target, if lower).
+  int relaxed_terminals = 0;
   std::string linear_solver;
   //! Adds one window's solve: its counts, and its status if the worst so far (in the
   //! order of opt::Status). Returns whether its plan is usable (optimal or

@@ -216,6 +216,7 @@ nlohmann::json SummaryJson(const Scenario& sc, const engine::RunResult& r, const
                    {"windows", plan->stats.windows},
                    {"fallbacks", plan->stats.fallbacks},
                    {"cold_restarts", plan->stats.cold_restarts},
+                   {"relaxed_terminals", plan->stats.relaxed_terminals},
                    {"linear_solver", plan->stats.linear_solver},
                    {"solve_time_s", plan->stats.solve_seconds}};
     j["plan_vs_realized"] = {{"max_power_gap_mw", power_gap}, {"energy_gap_mwh", k.clipped_mwh}, {"max_soc_gap_mwh", soc_gap}};

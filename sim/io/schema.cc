@@ -291,7 +291,7 @@ std::vector<Section> Build() {
                {
                    {.name = "wear_cost", .type = FT::kQuantity, .dim = Dim::kPrice, .default_text = "0 yuan/MWh", .doc = "throughput (wear) cost on energy discharged at the POI", .lo = 0},
                    {.name = "curtailment_penalty", .type = FT::kQuantity, .dim = Dim::kPrice, .default_text = "0 yuan/MWh", .doc = "cost of curtailed PV", .lo = 0},
-                   {.name = "terminal_soc", .type = FT::kRatio, .doc = "SOC at least this at the end of the run (and of each window); absent = soc.initial", .lo = 0, .hi = 1},
+                   {.name = "terminal_soc", .type = FT::kRatio, .doc = "SOC at least this at the end of the run (and of each window); absent = soc.initial. A window that cannot reach it (no grid charging, too little PV) ends at least where idling would leave it, less 0.01 %", .lo = 0, .hi = 1},
                    {.name = "max_cycles_per_day", .type = FT::kNumber, .doc = "cap on equivalent full cycles per local day (breaks the banded structure)", .lo = 0, .lo_open = true},
                    {.name = "window", .type = FT::kQuantity, .dim = Dim::kDuration, .doc = "solve windows of this length with SOC carried across (absent: the whole run)", .lo = 0, .lo_open = true},
                    {.name = "power_cost", .type = FT::kNumber, .default_text = "0", .doc = "quadratic cost ½·q·(charge² + discharge²)·dt in yuan/(MW²·h): q > 0 makes a QP that spreads power", .lo = 0},
@@ -303,7 +303,7 @@ std::vector<Section> Build() {
                    {.name = "replan_every", .type = FT::kQuantity, .dim = Dim::kDuration, .default_text = "1 h", .doc = "time between replans", .lo = 0, .lo_open = true},
                    {.name = "commit", .type = FT::kQuantity, .dim = Dim::kDuration, .doc = "how far ahead of each decision its setpoints are binding (at least `replan_every`, at most `horizon`; absent: `replan_every`)", .lo = 0, .lo_open = true},
                    {.name = "tolerance", .type = FT::kNumber, .default_text = "1e-8", .doc = "relative tolerance of each window's solve (primal, dual and gap, as the solver's default); 1e-6 takes ~14 % fewer iterations on the default year, for plans that differ by less than the forecast error", .lo = 1e-12, .hi = 1e-3},
-                   {.name = "terminal_soc", .type = FT::kRatio, .doc = "SOC at least this at each horizon end (instead of a value on stored energy)", .lo = 0, .hi = 1},
+                   {.name = "terminal_soc", .type = FT::kRatio, .doc = "SOC at least this at each horizon end (instead of a value on stored energy); where a plan cannot reach it, at least where idling would leave it, less 0.01 %", .lo = 0, .hi = 1},
                    {.name = "terminal_value", .type = FT::kQuantity, .dim = Dim::kPrice, .doc = "value of energy left in storage at the horizon end (absent, and no terminal_soc: η_d × mean forecast price)"},
                    {.name = "wear_cost", .type = FT::kQuantity, .dim = Dim::kPrice, .default_text = "0 yuan/MWh", .doc = "as in `dispatch.optimal`", .lo = 0},
                    {.name = "curtailment_penalty", .type = FT::kQuantity, .dim = Dim::kPrice, .default_text = "0 yuan/MWh", .doc = "as in `dispatch.optimal`", .lo = 0},
