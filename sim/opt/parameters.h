@@ -15,12 +15,15 @@ inline constexpr double kInfeasibleViolation = 10.0;
 inline constexpr double kDivergence = 1e10;         //!< iterate norm that triggers a certificate check
 inline constexpr int kMaxBandwidth = 256;           //!< banded path only below this half-bandwidth
 inline constexpr double kInaccurateFactor = 1e3;    //!< tol × this counts as optimal-inaccurate
-//! A stalled gap (see SolveOnce): this many iterations without a better max(primal
-//! residual, dual residual, gap), within kInaccurateFactor × tol, while the
-//! complementarity is below this fraction of the objective gap, end the solve as
-//! optimal-inaccurate. (A rolling window whose gap stopped at 1.7e-8 over a primal
-//! residual floor of 2e-9: μ fell from 1e-12 to 1e-30 in 3 iterations, the gap not at all.)
-inline constexpr int kStallIterations = 3;
+//! A stalled gap (see SolveOnce): this many iterations in a row, each within
+//! kInaccurateFactor × tol, no better in max(primal residual, dual residual, gap) than the
+//! best so far, and with the complementarity below kStallComplementarity × the objective
+//! gap, end the solve as optimal-inaccurate. (A rolling window whose gap stopped at 1.7e-8
+//! over a primal residual floor of 2e-9: μ fell from 1e-12 to 1e-30 in 3 iterations and the
+//! gap did not move for 45, until the factorization broke down. Counted from the best
+//! iterate instead of in a row, or 3 in a row, the rule also stopped windows whose
+//! residual bounced at its floor for a few iterations and then met the tolerance.)
+inline constexpr int kStallIterations = 5;
 inline constexpr double kStallComplementarity = 1e-3;
 //! Banded problems of at least this many internal columns run their passes by two fixed
 //! halves in time (on two threads when Options::threads allows): a year at 15 minutes has

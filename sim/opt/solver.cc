@@ -1065,8 +1065,8 @@ Result SolveOnce(const Problem& p, const Options& opt) {
   double pres = 0, dres = 0, gap = 0, pobj = 0, dobj = 0;
   int iter = 0;
   int stalls = 0;
-  int since_best = 0;  // iterations since the best worst-criterion max(pres, dres, gap)
-  double best_merit = kInf;
+  int stalled = 0;           // iterations in a row of a stalled gap (below)
+  double best_merit = kInf;  // the best max(pres, dres, gap) so far
   double ap = 0.0, ad = 0.0;  // the step of the previous iteration, applied at the start of the next
   for (; iter <= opt.max_iterations; ++iter) {
     // The previous step, then residuals, measures, the scaling D and the predictor's
@@ -1151,13 +1151,18 @@ Result SolveOnce(const Problem& p, const Options& opt) {
     // A stalled gap: near the optimum, once the complementarity left is a negligible part
     // of the objective gap, the gap is what the residuals' rounding floor leaves (times the
     // duals), and steps cannot close it: they only drive μ towards underflow until the
-    // factorization breaks down. After kStallIterations such iterations without a better
-    // worst criterion, this iterate is the answer, reported optimal-inaccurate.
+    // factorization breaks down. kStallIterations such iterations in a row, each no better
+    // in max(pres, dres, gap) than the best so far, end the solve at this iterate,
+    // optimal-inaccurate. (One such iteration is not enough: a residual that bounces near
+    // its floor can still settle a few iterations later.)
     const double merit = std::max({pres, dres, gap});
-    since_best = merit < best_merit ? 0 : since_best + 1;
+    const bool no_better = merit >= best_merit;
     best_merit = std::min(best_merit, merit);
-    if (merit <= opt.tolerance * params::kInaccurateFactor && since_best >= params::kStallIterations &&
-        comp < params::kStallComplementarity * std::abs(pobj - dobj) * in.obj_scale) {
+    stalled = no_better && merit <= opt.tolerance * params::kInaccurateFactor &&
+                      comp < params::kStallComplementarity * std::abs(pobj - dobj) * in.obj_scale
+                  ? stalled + 1
+                  : 0;
+    if (stalled >= params::kStallIterations) {
       status = Status::kOptimalInaccurate;
       break;
     }
