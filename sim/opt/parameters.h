@@ -16,15 +16,18 @@ inline constexpr double kDivergence = 1e10;         //!< iterate norm that trigg
 inline constexpr int kMaxBandwidth = 256;           //!< banded path only below this half-bandwidth
 inline constexpr double kInaccurateFactor = 1e3;    //!< tol × this counts as optimal-inaccurate
 //! A stalled gap (see SolveOnce): this many iterations in a row, each within
-//! kInaccurateFactor × tol, no better in max(primal residual, dual residual, gap) than the
-//! best so far, and with the complementarity below kStallComplementarity × the objective
-//! gap, end the solve as optimal-inaccurate. (A rolling window whose gap stopped at 1.7e-8
-//! over a primal residual floor of 2e-9: μ fell from 1e-12 to 1e-30 in 3 iterations and the
-//! gap did not move for 45, until the factorization broke down. Counted from the best
-//! iterate instead of in a row, or 3 in a row, the rule also stopped windows whose
-//! residual bounced at its floor for a few iterations and then met the tolerance.)
+//! kInaccurateFactor × tol, with the complementarity below kStallComplementarity × the
+//! objective gap, and none bringing max(primal residual, dual residual, gap) below
+//! kStallProgress × the best so far, end the solve as optimal-inaccurate. Rolling windows
+//! on which this happened: a gap stopped at 1.7e-8 over a primal residual floor of 2e-9 (μ
+//! fell from 1e-12 to 1e-30 in 3 iterations, and the gap did not move for 45 until the
+//! factorization broke down); a gap creeping 3-5 % an iteration from 6e-8 for 20
+//! iterations before the same. Counted from the best iterate instead of in a row, or 3 in
+//! a row, the rule also stopped windows whose residual bounced at its floor for a few
+//! iterations and then met the tolerance.
 inline constexpr int kStallIterations = 5;
 inline constexpr double kStallComplementarity = 1e-3;
+inline constexpr double kStallProgress = 0.9;
 //! Banded problems of at least this many internal columns run their passes by two fixed
 //! halves in time (on two threads when Options::threads allows): a year at 15 minutes has
 //! ~170,000, a rolling-horizon window ~1,000.

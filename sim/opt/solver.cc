@@ -1067,6 +1067,10 @@ Result SolveOnce(const Problem& p, const Options& opt) {
   int stalls = 0;
   int stalled = 0;           // iterations in a row of a stalled gap (below)
   double best_merit = kInf;  // the best max(pres, dres, gap) so far
+  struct {                   // the best iterate of a stalled gap (below)
+    double merit = kInf, pres = 0, dres = 0, gap = 0, pobj = 0, dobj = 0;
+    Eigen::VectorXd x, y;
+  } kept;
   double ap = 0.0, ad = 0.0;  // the step of the previous iteration, applied at the start of the next
   for (; iter <= opt.max_iterations; ++iter) {
     // The previous step, then residuals, measures, the scaling D and the predictor's
@@ -1150,18 +1154,19 @@ Result SolveOnce(const Problem& p, const Options& opt) {
     }
     // A stalled gap: near the optimum, once the complementarity left is a negligible part
     // of the objective gap, the gap is what the residuals' rounding floor leaves (times the
-    // duals), and steps cannot close it: they only drive μ towards underflow until the
-    // factorization breaks down. kStallIterations such iterations in a row, each no better
-    // in max(pres, dres, gap) than the best so far, end the solve at this iterate,
-    // optimal-inaccurate. (One such iteration is not enough: a residual that bounces near
-    // its floor can still settle a few iterations later.)
+    // duals), and steps can hardly close it: they drive μ towards underflow, the gap moving
+    // a few per cent an iteration at best, until the factorization breaks down.
+    // kStallIterations such iterations in a row, none improving on the best max(pres, dres,
+    // gap) so far by kStallProgress, end the solve at this iterate, optimal-inaccurate.
+    // (One such iteration is not enough: a residual that bounces near its floor can still
+    // settle a few iterations later.) The best iterate of that regime is kept: a solve that
+    // breaks down from it ends there instead (optimal-inaccurate) than with nothing.
     const double merit = std::max({pres, dres, gap});
-    const bool no_better = merit >= best_merit;
+    const bool stall_regime = merit <= opt.tolerance * params::kInaccurateFactor &&
+                              comp < params::kStallComplementarity * std::abs(pobj - dobj) * in.obj_scale;
+    stalled = stall_regime && merit >= params::kStallProgress * best_merit ? stalled + 1 : 0;
     best_merit = std::min(best_merit, merit);
-    stalled = no_better && merit <= opt.tolerance * params::kInaccurateFactor &&
-                      comp < params::kStallComplementarity * std::abs(pobj - dobj) * in.obj_scale
-                  ? stalled + 1
-                  : 0;
+    if (stall_regime && merit < kept.merit) kept = {merit, pres, dres, gap, pobj, dobj, it.x, it.y};
     if (stalled >= params::kStallIterations) {
       status = Status::kOptimalInaccurate;
       break;
@@ -1218,6 +1223,17 @@ Result SolveOnce(const Problem& p, const Options& opt) {
     // The factorization broke down at an iterate already within 1000 × the tolerance (the
     // scaling D spans many decades at the end of a degenerate solve): that iterate is the
     // answer, reported as such.
+    status = Status::kOptimalInaccurate;
+  }
+  if ((status == Status::kNumericalError || status == Status::kMaxIterations) && kept.x.size() > 0) {
+    // Broken down after a stalled gap, and no longer near: back to its best iterate.
+    it.x = std::move(kept.x);
+    it.y = std::move(kept.y);
+    pres = kept.pres;
+    dres = kept.dres;
+    gap = kept.gap;
+    pobj = kept.pobj;
+    dobj = kept.dobj;
     status = Status::kOptimalInaccurate;
   }
 
