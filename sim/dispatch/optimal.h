@@ -104,11 +104,12 @@ struct PlanStats {
   int iterations = 0;
   double objective_yuan = 0.0;        //!< minimized cost (− net energy revenue + wear + penalty)
   double solve_seconds = 0.0;
-  int fallbacks = 0;                  //!< windows whose plan fell back to idle (non-optimal status)
+  int fallbacks = 0;                  //!< windows whose plan fell back to idle (neither optimal nor optimal-inaccurate)
   int cold_restarts = 0;              //!< warm-started windows solved again from cold
-  //! Windows whose terminal SOC target was out of reach (primal infeasible, e.g. no grid
-  //! charging and too little PV surplus): solved again with each phase ending at least
-  //! where idling would leave it (or at the target, if lower).
+  //! Windows whose terminal SOC target was out of reach (infeasible, e.g. no grid charging
+  //! and too little PV surplus, or so nearly that the solve failed): solved again with
+  //! each phase ending at least where idling would leave it, less 1e-4 (or at the target,
+  //! if lower).
   int relaxed_terminals = 0;
   std::string linear_solver;
   //! Adds one window's solve: its counts, and its status if the worst so far (in the
