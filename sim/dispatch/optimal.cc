@@ -132,6 +132,7 @@ void Build(const storage::StationConfig& st, const grid::GridConfig& grid, const
     standby_cost = 2.0 * top + 1.0;
   }
   dp.step_rows.reserve(static_cast<std::size_t>(count) + 1);
+  dp.standby_charges.assign(grid.allow_grid_charging ? 0 : static_cast<std::size_t>(count), -1);
   for (std::int64_t lt = 0; lt < count; ++lt) {
     dp.step_rows.push_back(static_cast<int>(row_lo.size()));
     const std::int64_t k = first + lt;
@@ -140,6 +141,13 @@ void Build(const storage::StationConfig& st, const grid::GridConfig& grid, const
     const double pv = (*in.pv_mw)[k], load = (*in.load_mw)[k];
     double aux = 0.0;
     for (const auto& ph : st.phases) if (ph.in_service_unix_s <= tk) aux += ph.aux_mw;
+    // One phase (or one merged group) planned at this step: the node's rules become bounds
+    // on its columns rather than rows (see the export room and the PV-only rule below).
+    int phases_planned = 0, sole = -1, sole_soc_row = -1;
+    for (std::size_t ph = 0; ph < np; ++ph) {
+      if (planned(ph, tk)) ++phases_planned, sole = static_cast<int>(ph);
+    }
+    if (phases_planned != 1) sole = -1;
     if (cfg.max_cycles_per_day) {
       const std::int64_t local = tk + axis.utc_offset_s;
       const std::int64_t day = local >= 0 ? local / 86400 : (local - 86399) / 86400;
@@ -167,6 +175,7 @@ void Build(const storage::StationConfig& st, const grid::GridConfig& grid, const
       // e_t − keep·e_{t−1} − η_c·dt·c + dt/η_d·d = keep·E0 (first step in service) or 0.
       double rhs = 0.0;
       const int row = add_row([&] { return fmt::format("soc_{}_{}", group_name[ph], k); }, 0.0, 0.0);
+      if (static_cast<int>(ph) == sole) sole_soc_row = row;
       add(row, e, 1.0);
       add(row, c, -st.eta_charge * dt);
       add(row, d, dt / st.eta_discharge);
@@ -205,12 +214,8 @@ void Build(const storage::StationConfig& st, const grid::GridConfig& grid, const
       // With one phase (or one merged group) in service the rule is a bound on its
       // discharge, not a row: a row and a slack fewer per step (the rolling year ~12 % faster).
       const double room = std::max(0.0, (*in.export_limit_mw)[k] - (pv - load - aux));
-      int phases_planned = 0, last = -1;
-      for (std::size_t ph = 0; ph < np; ++ph) {
-        if (planned(ph, tk)) ++phases_planned, last = static_cast<int>(ph);
-      }
-      if (std::isfinite(room) && phases_planned == 1) {
-        double& hi = p.x_hi[dp.Discharge(lt, static_cast<std::size_t>(last))];
+      if (std::isfinite(room) && sole >= 0) {
+        double& hi = p.x_hi[dp.Discharge(lt, static_cast<std::size_t>(sole))];
         hi = std::min(hi, room);
       } else if (std::isfinite(room)) {
         const int row = add_row([&] { return fmt::format("export_room_{}", k); }, -inf, room);
@@ -232,13 +237,33 @@ void Build(const storage::StationConfig& st, const grid::GridConfig& grid, const
       for (std::size_t ph = 0; ph < np; ++ph) {
         if (st.phases[ph].in_service_unix_s <= tk) standby += (1.0 - keep) * st.soc_min * st.phases[ph].energy_mwh / (st.eta_charge * dt);
       }
-      p.x_hi[sb] = standby;
-      p.c[sb] = standby_cost * dt;
-      const int row = add_row([&] { return fmt::format("pv_only_{}", k); }, -inf, std::max(0.0, pv - load - aux));
-      for (std::size_t ph = 0; ph < np; ++ph) {
-        if (planned(ph, tk)) add(row, dp.Charge(lt, ph), 1.0);
+      const double surplus = std::max(0.0, pv - load - aux);
+      if (sole >= 0) {
+        // One phase or group planned: the same rule without a row. Its charge column is the
+        // charge from PV, c ≤ min(power, surplus), and the standby column s ≤ min(standby,
+        // power − that) a second charge column of the same phase (in its SOC row and the
+        // node row) at the charge's price plus the standby premium. Being dearer, s is
+        // used only beyond c's bound, so c + s ranges over [0, min(power, surplus +
+        // standby)] at the same cost as with the row: the same problem, one row and one
+        // slack fewer per step (the node row then leaves in presolve, as with grid
+        // charging). The plan's charge is c + s (DispatchProblem::ChargeMw).
+        const int c = dp.Charge(lt, static_cast<std::size_t>(sole));
+        const double power = p.x_hi[c];
+        p.x_hi[c] = std::min(power, surplus);
+        p.x_hi[sb] = std::min(standby, power - p.x_hi[c]);
+        p.c[sb] = p.c[c] + standby_cost * dt;
+        add(sole_soc_row, sb, -st.eta_charge * dt);
+        add(node, sb, -1.0);
+        dp.standby_charges[static_cast<std::size_t>(lt)] = sole;
+      } else {
+        p.x_hi[sb] = standby;
+        p.c[sb] = standby_cost * dt;
+        const int row = add_row([&] { return fmt::format("pv_only_{}", k); }, -inf, surplus);
+        for (std::size_t ph = 0; ph < np; ++ph) {
+          if (planned(ph, tk)) add(row, dp.Charge(lt, ph), 1.0);
+        }
+        add(row, sb, -1.0);
       }
-      add(row, sb, -1.0);
     }
   }
   dp.step_rows.push_back(static_cast<int>(row_lo.size()));
@@ -463,7 +488,7 @@ void OptimalStrategy::Prepare(const InputView& in) {
       double net = 0.0, soc = 0.0;
       for (std::size_t ph = 0; ph < np; ++ph) {
         if (usable) {
-          const double phase_net = r.solution.x[dp.Discharge(lt, ph)] - r.solution.x[dp.Charge(lt, ph)];
+          const double phase_net = r.solution.x[dp.Discharge(lt, ph)] - dp.ChargeMw(r.solution.x, lt, ph);
           plan_phase_mw_[static_cast<std::size_t>(first + lt) * np + ph] = phase_net;
           net += phase_net;
           soc += r.solution.x[dp.Energy(lt, ph)];
@@ -594,7 +619,7 @@ void RollingHorizonStrategy::Replan(const Observation& obs) {
     const std::int64_t t = j - start;
     double total = 0.0;
     for (std::size_t ph = 0; ph < np; ++ph) {
-      const double net = usable ? r.solution.x[dp.Discharge(t, ph)] - r.solution.x[dp.Charge(t, ph)] : 0.0;
+      const double net = usable ? r.solution.x[dp.Discharge(t, ph)] - dp.ChargeMw(r.solution.x, t, ph) : 0.0;
       committed_phase_mw_[js * np + ph] = net;
       total += net;
     }

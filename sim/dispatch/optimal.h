@@ -51,11 +51,26 @@ struct DispatchProblem {
   //! leave the problem in presolve) until ExpandMergedPhases gives each its share.
   std::vector<std::size_t> leader;  //!< per phase: the phase whose columns carry its group (itself if alone)
   std::vector<double> share;        //!< per phase: its part of its group's power and energy
+  //! Grid charging not allowed: per local step, the phase (a group's leader) whose second
+  //! charge column the standby column is at that step (one phase or group planned; its
+  //! charge column then holds the charge from PV alone), or −1 (several planned: the
+  //! standby column is in the step's PV-only row). Empty with grid charging allowed.
+  std::vector<int> standby_charges;
   int Charge(std::int64_t t, std::size_t p) const { return static_cast<int>((t * static_cast<std::int64_t>(phases) + static_cast<std::int64_t>(p)) * 3); }
   int Discharge(std::int64_t t, std::size_t p) const { return Charge(t, p) + 1; }
   int Energy(std::int64_t t, std::size_t p) const { return Charge(t, p) + 2; }
   int Node(std::int64_t t, int which) const {
     return static_cast<int>(steps * static_cast<std::int64_t>(phases) * 3 + node_columns * t + which);
+  }
+  //! The charge planned for phase p at local step t, MW, in a solution x (after
+  //! ExpandMergedPhases): its charge column, and its share of the standby column where that
+  //! charges its group (standby_charges).
+  double ChargeMw(const Eigen::VectorXd& x, std::int64_t t, std::size_t p) const {
+    double c = x[Charge(t, p)];
+    if (!standby_charges.empty() && standby_charges[static_cast<std::size_t>(t)] == static_cast<int>(leader[p])) {
+      c += share[p] * x[Node(t, 3)];
+    }
+    return c;
   }
 
   //! Build state kept between rebuilds (RebuildDispatchProblem): room for the entries of A,

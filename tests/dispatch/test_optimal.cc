@@ -287,6 +287,61 @@ BOOST_AUTO_TEST_CASE(export_room_is_a_bound_with_one_planned_phase) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(pv_only_rule_is_bounds_with_one_planned_group) {
+  // Grid charging not allowed. One phase (or one merged group): Σc − s ≤ surplus becomes
+  // the charge's bound min(power, surplus), with the standby column a second, dearer charge
+  // column, and no pv_only row; two phases apart keep the rows. Both are the same problem:
+  // the same optimum (1e-8), and each plan within the other's rules.
+  Case c = Flat(96, 900);
+  for (int k = 0; k < 96; ++k) {
+    const double hour = k / 4.0;
+    c.pv[k] = 260.0 * std::max(0.0, std::sin(M_PI * (hour - 7.0) / 11.0));
+    c.load[k] = 40.0;
+    c.price[k] = hour >= 10 && hour < 15 ? 60.0 : (hour >= 18 && hour < 22 ? 600.0 : 300.0);
+    c.xlim[k] = 150.0;
+  }
+  storage::StationConfig st = OnePhase(100, 200, 0.92, 0.05);
+  st.phases.push_back(storage::PhaseConfig{"b", 50, 100, std::numeric_limits<std::int64_t>::min(), 0.0});
+  st.soc_min = 0.05;
+  st.soc_max = 0.95;
+  st.self_discharge_per_day = 0.01;
+  grid::GridConfig g;
+  g.allow_grid_charging = false;
+  const double dt = 0.25, keep = st.RetentionPerStep(900);
+  const double standby = (1.0 - keep) * 0.05 * 300.0 / (st.eta_charge * dt);
+  double objective[2];
+  for (const bool merge : {true, false}) {
+    OptimalConfig cfg;
+    cfg.merge_identical_phases = merge;
+    const DispatchProblem dp = BuildDispatchProblem(st, g, c.view(), cfg, 0, 96, std::vector<double>(2, std::nan("")), true);
+    int rows = 0;
+    for (const auto& name : dp.problem.row_names) rows += name.rfind("pv_only_", 0) == 0;
+    BOOST_TEST(rows == (merge ? 0 : 96));
+    for (int t = 0; t < 96; ++t) {
+      const double surplus = std::max(0.0, c.pv[t] - c.load[t]);
+      BOOST_TEST_REQUIRE(dp.standby_charges[static_cast<std::size_t>(t)] == (merge ? 0 : -1));
+      if (!merge) continue;
+      BOOST_TEST_REQUIRE(dp.problem.x_hi[dp.Charge(t, 0)] == std::min(150.0, surplus));
+      BOOST_TEST_REQUIRE(dp.problem.x_hi[dp.Node(t, 3)] == std::min(standby, 150.0 - std::min(150.0, surplus)), tt::tolerance(1e-12));
+      BOOST_TEST_REQUIRE(dp.problem.c[dp.Node(t, 3)] > dp.problem.c[dp.Charge(t, 0)] + 2.0 * 600.0 * dt);
+    }
+    opt::Result r = opt::Solve(dp.problem);
+    BOOST_TEST_REQUIRE((r.status == opt::Status::kOptimal));
+    objective[merge] = r.info.objective;
+    ExpandMergedPhases(dp, &r.solution.x);
+    double standby_mwh = 0.0;
+    for (int t = 0; t < 96; ++t) {
+      const double s = r.solution.x[dp.Node(t, 3)];
+      const double charge = dp.ChargeMw(r.solution.x, t, 0) + dp.ChargeMw(r.solution.x, t, 1);
+      BOOST_TEST_REQUIRE(charge <= std::max(0.0, c.pv[t] - c.load[t]) + s + 1e-6, "step " << t);
+      BOOST_TEST_REQUIRE(charge <= 150.0 + 1e-6);
+      standby_mwh += s * dt;
+    }
+    BOOST_TEST(standby_mwh > 0.0);  // the night before the PV, resting at the minimum
+  }
+  BOOST_TEST(std::abs(objective[1] - objective[0]) <= 1e-8 * std::abs(objective[0]), objective[1] << " " << objective[0]);
+}
+
 BOOST_AUTO_TEST_CASE(without_grid_charging_the_minimum_is_held_by_standby_charge_only) {
   // Grid charging not allowed, self-discharge, the battery starting at its SOC minimum, and
   // PV only from the second morning: resting at the minimum through the night needs the
@@ -328,7 +383,7 @@ BOOST_AUTO_TEST_CASE(without_grid_charging_the_minimum_is_held_by_standby_charge
     }
     standby_mwh += s * dt;
     // Charging never exceeds the PV surplus plus the standby charge.
-    BOOST_TEST_REQUIRE(r.solution.x[dp.Charge(t, 0)] <= std::max(0.0, c.pv[t]) + s + 1e-6);
+    BOOST_TEST_REQUIRE(dp.ChargeMw(r.solution.x, t, 0) <= std::max(0.0, c.pv[t]) + s + 1e-6);
   }
   BOOST_TEST(resting >= 32.0);  // the night before the PV (8 h)
   BOOST_TEST(standby_mwh == resting * allowance * dt, tt::tolerance(1e-4));  // nothing beyond holding the minimum
@@ -397,7 +452,11 @@ BOOST_AUTO_TEST_CASE(identical_phases_merged_exactly) {
       BOOST_TEST_REQUIRE((ra.status == opt::Status::kOptimal));
       BOOST_TEST(std::abs(rm.info.objective - ra.info.objective) <= 1e-8 * std::abs(ra.info.objective));
       ExpandMergedPhases(dm, &rm.solution.x);
-      const Eigen::VectorXd& x = rm.solution.x;
+      // (without grid charging the merged plan's charge includes the standby column: in the
+      // unmerged problem, a row, that charge is in the phases' charge columns)
+      Eigen::VectorXd x = rm.solution.x;
+      for (std::int64_t t = 0; t < n; ++t)
+        for (std::size_t q = 0; q < st.phases.size(); ++q) x[dm.Charge(t, q)] = dm.ChargeMw(rm.solution.x, t, q);
       const opt::Problem& pa = da.problem;
       const double scale = 1e-6 * std::max(1.0, pa.x_hi.cwiseAbs().maxCoeff());
       for (Eigen::Index j = 0; j < x.size(); ++j) {

@@ -415,14 +415,15 @@ BOOST_AUTO_TEST_CASE(without_grid_charging_no_window_is_infeasible) {
 }
 
 BOOST_AUTO_TEST_CASE(an_unreachable_horizon_target_is_relaxed_not_idled) {
-  // The same without grid charging, but each plan held to a SOC of 50 % at its horizon
-  // end: through the nights and at the run's end (the horizon shrinking to the last
-  // steps) no plan can get back there, and those windows used to fail (infeasible, or
-  // with no interior left: the iteration limit) and idle. Each is solved again ending at
-  // least where idling would leave the battery.
+  // The same without grid charging, but each plan held to a SOC of 50 % at the end of a
+  // 6 h horizon: through the nights no plan can get back there (self-discharge takes the
+  // battery below the previous plan's end, and the next PV is beyond the horizon), and
+  // those windows used to fail (infeasible, or with no interior left: the iteration limit)
+  // and idle. Each is solved again ending at least where idling would leave the battery.
   engine::Inputs in = Days(5, 21);
   const engine::ModelConfig m = WithoutGridCharging();
   RollingHorizonConfig rc;
+  rc.horizon_s = 6 * 3600;
   rc.optimal.terminal_soc = 0.5;
   RollingHorizonStrategy rh(m.station, m.grid, rc);
   const engine::RunResult r = engine::Run(m, in, rh);
