@@ -281,9 +281,12 @@ Internal Build(const Problem& p, bool scale) {
   for (Eigen::Index i = 0; i < m; ++i) {
     if (in.row_of[static_cast<std::size_t>(i)] < 0) continue;  // a forcing row
     const bool equality = rlo[i] == rhi[i];
-    // (a margin of 1e-9 relative: the bounds must hold the row strictly inside)
-    const bool lo_holds = !std::isfinite(rlo[i]) || act_lo[i] >= rlo[i] + 1e-9 * (1.0 + std::abs(rlo[i]));
-    const bool hi_holds = !std::isfinite(rhi[i]) || act_hi[i] <= rhi[i] - 1e-9 * (1.0 + std::abs(rhi[i]));
+    // Weakly redundant rows too (the bounds reach the row's bound but never pass it, as a
+    // node balance whose import limit is also a bound on the charge): within 1e-9 relative,
+    // for the rounding of the activity sums; a solution then keeps the row to that, far
+    // inside the solver's tolerance.
+    const bool lo_holds = !std::isfinite(rlo[i]) || act_lo[i] >= rlo[i] - 1e-9 * (1.0 + std::abs(rlo[i]));
+    const bool hi_holds = !std::isfinite(rhi[i]) || act_hi[i] <= rhi[i] + 1e-9 * (1.0 + std::abs(rhi[i]));
     const bool redundant = !equality && lo_holds && hi_holds;
     if ((!std::isfinite(rlo[i]) && !std::isfinite(rhi[i])) || redundant) in.row_of[static_cast<std::size_t>(i)] = -1;
     else if (!equality) in.slack_of_row[static_cast<std::size_t>(i)] = ncol + nslack++;

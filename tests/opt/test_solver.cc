@@ -263,6 +263,15 @@ BOOST_AUTO_TEST_CASE(redundant_rows_presolved) {
     BOOST_TEST(r.solution.x[1] == 4.0, tt::tolerance(1e-7));
     BOOST_TEST(r.solution.y[0] == 0.0);  // dropped: exactly zero
   }
+  // At exactly the bounds' sum, 7, the row is weakly redundant: the bounds still keep it
+  // (it holds at the optimum with equality). Dropped too, and the optimum is the same.
+  p.row_hi[0] = 7;
+  for (LinearSolver s : Paths(p)) {
+    const Result r = SolveWith(p, s);
+    BOOST_TEST_REQUIRE((r.status == Status::kOptimal));
+    BOOST_TEST(r.info.objective == -11.0, tt::tolerance(1e-8));
+    BOOST_TEST(r.solution.y[0] == 0.0);  // dropped: exactly zero
+  }
   // The same row tightened to 6 binds (3 + 4 > 6): kept, and the optimum moves.
   p.row_hi[0] = 6;
   for (LinearSolver s : Paths(p)) {
