@@ -199,6 +199,18 @@ void Build(const storage::StationConfig& st, const grid::GridConfig& grid, const
     p.x_hi[imp] = std::max((*in.import_limit_mw)[k], load + aux - pv);  // the load is always served
     p.c[curt] = cfg.curtailment_penalty_yuan_per_mwh * dt;
     const double net_load = load + aux - pv;
+    if (sole >= 0 && price >= 0.0) {
+      // One phase or group planned: the import limit as a bound on its charge, c ≤ import
+      // room, not only through the node row (c − d ≤ import bound − net load, which then
+      // leaves in presolve). The same optima: at a price ≥ 0 no optimal plan charges and
+      // discharges in one step. With both, less charge and η_c·η_d as much less discharge
+      // leave every stored energy as it was, raise the net export (import above 0 or export
+      // below its limit leave room: at the export limit without import, the export-room
+      // bound leaves no discharge beside a charge) and cost (price·(1 − η) + tie-break·(1 +
+      // η) + wear·η) per MW less.
+      double& hi = p.x_hi[dp.Charge(lt, static_cast<std::size_t>(sole))];
+      hi = std::min(hi, p.x_hi[imp] - net_load);
+    }
     const int node = add_row([&] { return fmt::format("node_{}", k); }, net_load, net_load);
     add(node, curt, -1.0);
     add(node, imp, 1.0);

@@ -341,10 +341,17 @@ void ReadDispatch(const MapReader& dr, Scenario* sc, Diagnostics* d, SourceSet& 
     struct Input {
       const char* key;
       dispatch::ForecastConfig* cfg;
-      double lo;
+      double lo, hi;
     };
-    for (const Input& in : {Input{"pv_forecast", &rh.pv, 0.0}, Input{"load_forecast", &rh.load, 0.0},
-                            Input{"price_forecast", &rh.price, -1e300}}) {
+    // Price forecasts stay within the market's floor and cap, as the prices do, where
+    // escalation cannot take the prices past them (a floor ≥ 0 growing, a cap ≥ 0 falling).
+    const double esc = sc->price.escalation_per_year;
+    const auto& floor = sc->price.floor_yuan_per_mwh;
+    const auto& cap = sc->price.cap_yuan_per_mwh;
+    const double price_lo = floor && (esc == 0.0 || (esc > 0.0) == (*floor >= 0.0)) ? *floor : -1e300;
+    const double price_hi = cap && (esc == 0.0 || (esc < 0.0) == (*cap >= 0.0)) ? *cap : 1e300;
+    for (const Input& in : {Input{"pv_forecast", &rh.pv, 0.0, 1e300}, Input{"load_forecast", &rh.load, 0.0, 1e300},
+                            Input{"price_forecast", &rh.price, price_lo, price_hi}}) {
       MapReader f(r.Get(in.key), r.PathOf(in.key), SectionAt("dispatch.rolling_horizon.*_forecast"), d);
       const std::string model = f.String("model").value_or("perfect");
       if (model == "csv") {
@@ -370,6 +377,7 @@ void ReadDispatch(const MapReader& dr, Scenario* sc, Diagnostics* d, SourceSet& 
       in.cfg->correlation_h = f.Quantity("correlation").value_or(6 * 3600.0) / 3600.0;
       in.cfg->seed = static_cast<std::uint64_t>(f.Quantity("seed").value_or(1.0));
       in.cfg->lo = in.lo;
+      in.cfg->hi = in.hi;
     }
   }
   {

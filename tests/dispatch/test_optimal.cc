@@ -287,59 +287,73 @@ BOOST_AUTO_TEST_CASE(export_room_is_a_bound_with_one_planned_phase) {
   }
 }
 
-BOOST_AUTO_TEST_CASE(pv_only_rule_is_bounds_with_one_planned_group) {
-  // Grid charging not allowed. One phase (or one merged group): Σc − s ≤ surplus becomes
-  // the charge's bound min(power, surplus), with the standby column a second, dearer charge
-  // column, and no pv_only row; two phases apart keep the rows. Both are the same problem:
-  // the same optimum (1e-8), and each plan within the other's rules.
+BOOST_AUTO_TEST_CASE(node_rules_are_bounds_with_one_planned_group) {
+  // One phase (or one merged group) planned at a price >= 0: the import limit bounds its
+  // charge (c <= import bound - net load), and without grid charging Σc - s <= surplus
+  // becomes the charge's bound min(that, surplus), the standby column a second, dearer
+  // charge column, and no pv_only row. The node row then leaves in presolve: half-bandwidth
+  // 1. Two phases apart keep the rows. The same problem both ways: the same optimum
+  // (1e-8), and each plan within the row form's rules.
   Case c = Flat(96, 900);
   for (int k = 0; k < 96; ++k) {
     const double hour = k / 4.0;
     c.pv[k] = 260.0 * std::max(0.0, std::sin(M_PI * (hour - 7.0) / 11.0));
     c.load[k] = 40.0;
-    c.price[k] = hour >= 10 && hour < 15 ? 60.0 : (hour >= 18 && hour < 22 ? 600.0 : 300.0);
+    c.price[k] = hour >= 10 && hour < 15 ? 60.0 : (hour >= 18 && hour < 22 ? 600.0 : (hour < 5 ? 0.0 : 300.0));
     c.xlim[k] = 150.0;
+    c.mlim[k] = 100.0;  // below the station's 150 MW: binds charging from the grid
   }
   storage::StationConfig st = OnePhase(100, 200, 0.92, 0.05);
   st.phases.push_back(storage::PhaseConfig{"b", 50, 100, std::numeric_limits<std::int64_t>::min(), 0.0});
   st.soc_min = 0.05;
   st.soc_max = 0.95;
   st.self_discharge_per_day = 0.01;
-  grid::GridConfig g;
-  g.allow_grid_charging = false;
   const double dt = 0.25, keep = st.RetentionPerStep(900);
   const double standby = (1.0 - keep) * 0.05 * 300.0 / (st.eta_charge * dt);
-  double objective[2];
-  for (const bool merge : {true, false}) {
-    OptimalConfig cfg;
-    cfg.merge_identical_phases = merge;
-    const DispatchProblem dp = BuildDispatchProblem(st, g, c.view(), cfg, 0, 96, std::vector<double>(2, std::nan("")), true);
-    int rows = 0;
-    for (const auto& name : dp.problem.row_names) rows += name.rfind("pv_only_", 0) == 0;
-    BOOST_TEST(rows == (merge ? 0 : 96));
-    for (int t = 0; t < 96; ++t) {
-      const double surplus = std::max(0.0, c.pv[t] - c.load[t]);
-      BOOST_TEST_REQUIRE(dp.standby_charges[static_cast<std::size_t>(t)] == (merge ? 0 : -1));
-      if (!merge) continue;
-      BOOST_TEST_REQUIRE(dp.problem.x_hi[dp.Charge(t, 0)] == std::min(150.0, surplus));
-      BOOST_TEST_REQUIRE(dp.problem.x_hi[dp.Node(t, 3)] == std::min(standby, 150.0 - std::min(150.0, surplus)), tt::tolerance(1e-12));
-      BOOST_TEST_REQUIRE(dp.problem.c[dp.Node(t, 3)] > dp.problem.c[dp.Charge(t, 0)] + 2.0 * 600.0 * dt);
+  for (const bool grid_charging : {true, false}) {
+    grid::GridConfig g;
+    g.allow_grid_charging = grid_charging;
+    double objective[2];
+    for (const bool merge : {true, false}) {
+      BOOST_TEST_CONTEXT("grid charging " << grid_charging << ", merged " << merge) {
+        OptimalConfig cfg;
+        cfg.merge_identical_phases = merge;
+        const DispatchProblem dp = BuildDispatchProblem(st, g, c.view(), cfg, 0, 96, std::vector<double>(2, std::nan("")), true);
+        int rows = 0;
+        for (const auto& name : dp.problem.row_names) rows += name.rfind("pv_only_", 0) == 0;
+        BOOST_TEST(rows == (merge || grid_charging ? 0 : 96));
+        BOOST_TEST(dp.standby_charges.size() == (grid_charging ? 0u : 96u));
+        for (int t = 0; t < 96; ++t) {
+          const double net_load = c.load[t] - c.pv[t], surplus = std::max(0.0, -net_load);
+          const double total = merge ? std::min(150.0, std::max(100.0, net_load) - net_load) : 100.0;
+          if (!grid_charging) BOOST_TEST_REQUIRE(dp.standby_charges[static_cast<std::size_t>(t)] == (merge ? 0 : -1));
+          if (!merge) continue;
+          const double from_pv = grid_charging ? total : std::min(total, surplus);
+          BOOST_TEST_REQUIRE(dp.problem.x_hi[dp.Charge(t, 0)] == from_pv);
+          if (grid_charging) continue;
+          BOOST_TEST_REQUIRE(dp.problem.x_hi[dp.Node(t, 3)] == std::min(standby, total - from_pv), tt::tolerance(1e-12));
+          BOOST_TEST_REQUIRE(dp.problem.c[dp.Node(t, 3)] > dp.problem.c[dp.Charge(t, 0)] + 2.0 * 600.0 * dt);
+        }
+        opt::Result r = opt::Solve(dp.problem);
+        BOOST_TEST_REQUIRE((r.status == opt::Status::kOptimal));
+        if (merge) BOOST_TEST(r.info.bandwidth == 1);  // one row a step is left: the SOC balance
+        objective[merge] = r.info.objective;
+        ExpandMergedPhases(dp, &r.solution.x);
+        double standby_mwh = 0.0;
+        for (int t = 0; t < 96; ++t) {
+          const double s = grid_charging ? 0.0 : r.solution.x[dp.Node(t, 3)];
+          const double charge = dp.ChargeMw(r.solution.x, t, 0) + dp.ChargeMw(r.solution.x, t, 1);
+          const double discharge = r.solution.x[dp.Discharge(t, 0)] + r.solution.x[dp.Discharge(t, 1)];
+          if (!grid_charging) BOOST_TEST_REQUIRE(charge <= std::max(0.0, c.pv[t] - c.load[t]) + s + 1e-6, "step " << t);
+          BOOST_TEST_REQUIRE(charge - discharge <= std::max(100.0, c.load[t] - c.pv[t]) - (c.load[t] - c.pv[t]) + 1e-6);
+          BOOST_TEST_REQUIRE(charge <= 150.0 + 1e-6);
+          standby_mwh += s * dt;
+        }
+        if (!grid_charging) BOOST_TEST(standby_mwh > 0.0);  // the night before the PV, resting at the minimum
+      }
     }
-    opt::Result r = opt::Solve(dp.problem);
-    BOOST_TEST_REQUIRE((r.status == opt::Status::kOptimal));
-    objective[merge] = r.info.objective;
-    ExpandMergedPhases(dp, &r.solution.x);
-    double standby_mwh = 0.0;
-    for (int t = 0; t < 96; ++t) {
-      const double s = r.solution.x[dp.Node(t, 3)];
-      const double charge = dp.ChargeMw(r.solution.x, t, 0) + dp.ChargeMw(r.solution.x, t, 1);
-      BOOST_TEST_REQUIRE(charge <= std::max(0.0, c.pv[t] - c.load[t]) + s + 1e-6, "step " << t);
-      BOOST_TEST_REQUIRE(charge <= 150.0 + 1e-6);
-      standby_mwh += s * dt;
-    }
-    BOOST_TEST(standby_mwh > 0.0);  // the night before the PV, resting at the minimum
+    BOOST_TEST(std::abs(objective[1] - objective[0]) <= 1e-8 * std::abs(objective[0]), objective[1] << " " << objective[0]);
   }
-  BOOST_TEST(std::abs(objective[1] - objective[0]) <= 1e-8 * std::abs(objective[0]), objective[1] << " " << objective[0]);
 }
 
 BOOST_AUTO_TEST_CASE(without_grid_charging_the_minimum_is_held_by_standby_charge_only) {

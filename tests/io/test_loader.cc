@@ -144,6 +144,34 @@ dispatch: {strategy: idle}
   BOOST_TEST(sc.model.station.phases[0].in_service_unix_s < sc.axis.start_unix_s);
 }
 
+BOOST_AUTO_TEST_CASE(price_forecasts_bounded_by_the_market_floor_and_cap) {
+  // A forecast price stays within the market's floor and cap, as the prices do; with
+  // escalation only the bound the escalated prices cannot pass (a floor ≥ 0 as prices
+  // grow, a cap ≥ 0 as they fall). PV and load forecasts are bounded below by 0.
+  Scratch s("price-bounds");
+  std::string base = kBase;
+  base.replace(base.find("market: {energy_price: 300 yuan/MWh}"), 36,
+               "market: {energy_price: 300 yuan/MWh, floor: 40 yuan/MWh, cap: 650 yuan/MWh}");
+  const std::string f = s.Write("x.yaml", base);
+  const Scenario flat = LoadScenario(f);
+  BOOST_TEST(flat.rolling.price.lo == 40.0);
+  BOOST_TEST(flat.rolling.price.hi == 650.0);
+  BOOST_TEST(flat.rolling.pv.lo == 0.0);
+  BOOST_TEST(flat.rolling.load.lo == 0.0);
+  LoadOptions o;
+  o.sets = {"market.escalation=2 %/yr"};
+  const Scenario growing = LoadScenario(f, o);
+  BOOST_TEST(growing.rolling.price.lo == 40.0);
+  BOOST_TEST(growing.rolling.price.hi > 1e299);
+  o.sets = {"market.escalation=-2 %/yr"};
+  const Scenario falling = LoadScenario(f, o);
+  BOOST_TEST(falling.rolling.price.lo < -1e299);
+  BOOST_TEST(falling.rolling.price.hi == 650.0);
+  const Scenario unbounded = LoadScenario(s.Write("y.yaml", kBase));
+  BOOST_TEST(unbounded.rolling.price.lo < -1e299);
+  BOOST_TEST(unbounded.rolling.price.hi > 1e299);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(loader_series)
