@@ -36,7 +36,32 @@ void Build(const storage::StationConfig& st, const grid::GridConfig& grid, const
   dp.first_step = first;
   dp.steps = count;
   dp.phases = np;
-  dp.node_columns = grid.allow_grid_charging ? 3 : 4;
+  // Per step: the auxiliaries of the phases in service, and the standby charge that holds
+  // them at the SOC minimum against self-discharge, at most Σ (1 − keep)·E_min/(η_c·dt).
+  auto aux_at = [&](std::int64_t tk) {
+    double aux = 0.0;
+    for (const auto& ph : st.phases) if (ph.in_service_unix_s <= tk) aux += ph.aux_mw;
+    return aux;
+  };
+  auto standby_at = [&](std::int64_t tk) {
+    double standby = 0.0;
+    for (const auto& ph : st.phases) {
+      if (ph.in_service_unix_s <= tk) standby += (1.0 - keep) * st.soc_min * ph.energy_mwh / (st.eta_charge * dt);
+    }
+    return standby;
+  };
+  // The standby charge is exempt from the grid-charging rule and from the import limit, as
+  // in the physics; it has a column of its own (the node's fourth) where a rule could
+  // otherwise keep it out: without grid charging, or at a step whose import limit leaves
+  // less room to charge than the standby (a load above the limit). Elsewhere the charge
+  // columns carry it like any charge.
+  bool standby_column = !grid.allow_grid_charging;
+  for (std::int64_t lt = 0; !standby_column && lt < count; ++lt) {
+    const std::int64_t k = first + lt, tk = axis.TimeAt(k);
+    const double net_load = (*in.load_mw)[k] + aux_at(tk) - (*in.pv_mw)[k];
+    standby_column = std::max((*in.import_limit_mw)[k], net_load) - net_load < standby_at(tk);
+  }
+  dp.node_columns = standby_column ? 4 : 3;
   const std::int64_t nv = count * static_cast<std::int64_t>(np) * 3 + dp.node_columns * count;
   opt::Problem& p = dp.problem;
   p.c.setZero(nv);
@@ -55,9 +80,9 @@ void Build(const storage::StationConfig& st, const grid::GridConfig& grid, const
   std::vector<double>& row_lo = dp.scratch_lo;
   std::vector<double>& row_hi = dp.scratch_hi;
   // Room for every entry (per step: each phase's SOC row 4 and cycles cap 1, the node 3 + 2
-  // per phase, export room and PV-only 1 per phase, the standby 1), written through a
+  // per phase, export room and PV-only 1 per phase, the standby 2), written through a
   // pointer: push_back's growth check, never inlined, cost ~1.5 % of a rolling year.
-  const std::size_t room = static_cast<std::size_t>(count) * (4 + 9 * np);
+  const std::size_t room = static_cast<std::size_t>(count) * (5 + 9 * np);
   if (t.size() < room) t.resize(room);  // (kept at its size: only the first `used` are this build's)
   Eigen::Triplet<double>* tp = t.data();
   auto add = [&](int row, int col, double value) {
@@ -126,21 +151,20 @@ void Build(const storage::StationConfig& st, const grid::GridConfig& grid, const
   // The price of the standby charge (see the node rows below), yuan/MWh: above what any
   // MWh stored could earn.
   double standby_cost = 0.0;
-  if (!grid.allow_grid_charging) {
+  if (standby_column) {
     double top = std::abs(cfg.terminal_value_yuan_per_mwh.value_or(0.0));
     for (std::int64_t lt = 0; lt < count; ++lt) top = std::max(top, std::abs((*in.price_yuan_per_mwh)[first + lt]));
     standby_cost = 2.0 * top + 1.0;
   }
   dp.step_rows.reserve(static_cast<std::size_t>(count) + 1);
-  dp.standby_charges.assign(grid.allow_grid_charging ? 0 : static_cast<std::size_t>(count), -1);
+  dp.standby_charges.assign(standby_column ? static_cast<std::size_t>(count) : 0, -1);
   for (std::int64_t lt = 0; lt < count; ++lt) {
     dp.step_rows.push_back(static_cast<int>(row_lo.size()));
     const std::int64_t k = first + lt;
     const std::int64_t tk = axis.TimeAt(k);
     const double price = (*in.price_yuan_per_mwh)[k];
     const double pv = (*in.pv_mw)[k], load = (*in.load_mw)[k];
-    double aux = 0.0;
-    for (const auto& ph : st.phases) if (ph.in_service_unix_s <= tk) aux += ph.aux_mw;
+    const double aux = aux_at(tk);
     // One phase (or one merged group) planned at this step: the node's rules become bounds
     // on its columns rather than rows (see the export room and the PV-only rule below).
     int phases_planned = 0, sole = -1, sole_soc_row = -1;
@@ -199,6 +223,7 @@ void Build(const storage::StationConfig& st, const grid::GridConfig& grid, const
     p.x_hi[imp] = std::max((*in.import_limit_mw)[k], load + aux - pv);  // the load is always served
     p.c[curt] = cfg.curtailment_penalty_yuan_per_mwh * dt;
     const double net_load = load + aux - pv;
+    const double sole_power = sole >= 0 ? p.x_hi[dp.Charge(lt, static_cast<std::size_t>(sole))] : 0.0;
     if (sole >= 0 && price >= 0.0) {
       // One phase or group planned: the import limit as a bound on its charge, c ≤ import
       // room, not only through the node row (c − d ≤ import bound − net load, which then
@@ -236,45 +261,44 @@ void Build(const storage::StationConfig& st, const grid::GridConfig& grid, const
         }
       }
     }
-    if (!grid.allow_grid_charging) {
-      // Charge only from PV surplus: Σc − s ≤ max(0, pv − load − aux), where s is the standby
-      // charge the station takes from the grid, like its auxiliaries, to hold each phase at
-      // its SOC minimum against self-discharge (the physics does the same): at most
-      // Σ (1 − keep)·E_min/(η_c·dt), and priced above anything stored energy can earn
-      // (twice the window's highest price or terminal value, per MWh), so the plan uses it
-      // only to stay feasible, as when the battery rests at its minimum through a night.
+    if (standby_column) {
+      // The standby charge s: at most the standby of the phases in service, priced above
+      // anything stored energy can earn (twice the window's highest price or terminal
+      // value, per MWh), so the plan uses it only to stay feasible, as when the battery
+      // rests at its minimum through a night without PV, or while the load takes the
+      // whole import limit. It is exempt from the import limit and from the PV-only rule.
       const int sb = dp.Node(lt, 3);
       name_var(sb, "standby_{}", k);
-      double standby = 0.0;
-      for (std::size_t ph = 0; ph < np; ++ph) {
-        if (st.phases[ph].in_service_unix_s <= tk) standby += (1.0 - keep) * st.soc_min * st.phases[ph].energy_mwh / (st.eta_charge * dt);
-      }
+      const double standby = standby_at(tk);
       const double surplus = std::max(0.0, pv - load - aux);
       if (sole >= 0) {
-        // One phase or group planned: the same rule without a row. Its charge column is the
-        // charge from PV, c ≤ min(power, surplus), and the standby column s ≤ min(standby,
-        // power − that) a second charge column of the same phase (in its SOC row and the
-        // node row) at the charge's price plus the standby premium. Being dearer, s is
-        // used only beyond c's bound, so c + s ranges over [0, min(power, surplus +
-        // standby)] at the same cost as with the row: the same problem, one row and one
-        // slack fewer per step (the node row then leaves in presolve, as with grid
-        // charging). The plan's charge is c + s (DispatchProblem::ChargeMw).
+        // One phase or group planned: no rows. Its charge column c is the charge the rules
+        // allow (without grid charging at most the PV surplus: Σc − s ≤ surplus as a bound;
+        // at a price ≥ 0 at most the import room, above), and s ≤ min(standby, power − c's
+        // bound) a second charge column of the same phase, in its SOC row only (not the
+        // node row: exempt), at the charge's price plus the standby premium. Being dearer,
+        // s is used only beyond c's bound, so c + s ranges over what the rows allow (the
+        // rules relaxed by s), at the same cost: the same problem, one row and one slack
+        // fewer per step. The plan's charge is c + s (DispatchProblem::ChargeMw).
         const int c = dp.Charge(lt, static_cast<std::size_t>(sole));
-        const double power = p.x_hi[c];
-        p.x_hi[c] = std::min(power, surplus);
-        p.x_hi[sb] = std::min(standby, power - p.x_hi[c]);
+        if (!grid.allow_grid_charging) p.x_hi[c] = std::min(p.x_hi[c], surplus);
+        p.x_hi[sb] = std::min(standby, sole_power - p.x_hi[c]);
         p.c[sb] = p.c[c] + standby_cost * dt;
         add(sole_soc_row, sb, -st.eta_charge * dt);
-        add(node, sb, -1.0);
         dp.standby_charges[static_cast<std::size_t>(lt)] = sole;
       } else {
+        // Several planned: s relaxes the node row's import limit (Σc − Σd ≤ import room + s)
+        // and the PV-only row, Σc − s ≤ surplus.
         p.x_hi[sb] = standby;
         p.c[sb] = standby_cost * dt;
-        const int row = add_row([&] { return fmt::format("pv_only_{}", k); }, -inf, surplus);
-        for (std::size_t ph = 0; ph < np; ++ph) {
-          if (planned(ph, tk)) add(row, dp.Charge(lt, ph), 1.0);
+        add(node, sb, 1.0);
+        if (!grid.allow_grid_charging) {
+          const int row = add_row([&] { return fmt::format("pv_only_{}", k); }, -inf, surplus);
+          for (std::size_t ph = 0; ph < np; ++ph) {
+            if (planned(ph, tk)) add(row, dp.Charge(lt, ph), 1.0);
+          }
+          add(row, sb, -1.0);
         }
-        add(row, sb, -1.0);
       }
     }
   }

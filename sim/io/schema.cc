@@ -217,7 +217,7 @@ std::vector<Section> Build() {
   s.push_back({"grid", "The point of interconnection. Limits are constants or CSV series; absent means unlimited.",
                {
                    {.name = "export_limit", .type = FT::kSeries, .dim = Dim::kPower, .doc = "max export from the node; PV above what load, charging and export take is curtailed", .lo = 0},
-                   {.name = "import_limit", .type = FT::kSeries, .dim = Dim::kPower, .doc = "max import into the node; bounds grid charging", .lo = 0},
+                   {.name = "import_limit", .type = FT::kSeries, .dim = Dim::kPower, .doc = "max import into the node; bounds grid charging (the load, auxiliaries and the standby charge holding SOC min are served beyond it)", .lo = 0},
                    {.name = "allow_grid_charging", .type = FT::kBool, .default_text = "true", .doc = "may the station charge from imported energy (false: from PV surplus only, apart from the standby charge that holds SOC min)"},
                }});
   s.push_back(CsvSeriesSection("grid.export_limit", "export limit, MW", "export_limit_mw"));
