@@ -397,7 +397,7 @@ opt::Solution ShiftSolution(const DispatchProblem& from, const opt::Solution& s,
   w.x = Eigen::VectorXd::Zero(to.problem.num_vars());
   if (with_z) w.z = Eigen::VectorXd::Zero(to.problem.num_vars());
   w.y = Eigen::VectorXd::Zero(to.problem.num_rows());
-  if (from.phases != to.phases || from.node_columns != to.node_columns || from.steps == 0) return w;
+  if (from.phases != to.phases || from.steps == 0) return w;
   auto copy = [&](int to_col, int from_col) {
     w.x[to_col] = s.x[from_col];
     if (with_z) w.z[to_col] = s.z[from_col];
@@ -410,7 +410,7 @@ opt::Solution ShiftSolution(const DispatchProblem& from, const opt::Solution& s,
         if (with_z) w.z[to.Charge(t, p) + k] = s.z[from.Charge(f, p) + k];
       }
     }
-    for (int k = 0; k < to.node_columns; ++k) copy(to.Node(t, k), from.Node(f, k));
+    for (int k = 0; k < std::min(to.node_columns, from.node_columns); ++k) copy(to.Node(t, k), from.Node(f, k));
     const auto ts = static_cast<std::size_t>(t), fs = static_cast<std::size_t>(f);
     const int rows = to.step_rows[ts + 1] - to.step_rows[ts];
     if (rows != from.step_rows[fs + 1] - from.step_rows[fs]) continue;

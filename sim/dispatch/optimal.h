@@ -41,8 +41,8 @@ struct DispatchProblem {
   std::int64_t first_step = 0, steps = 0;
   std::size_t phases = 0;
   std::vector<int> step_rows;  //!< rows of local step t: [step_rows[t], step_rows[t + 1])
-  //! Node columns per step: curtailment, export, import, and (grid charging not allowed)
-  //! the standby charge taken from the grid.
+  //! Node columns per step: curtailment, export, import, and (without grid charging, or
+  //! where a load above the import limit could keep it out) the standby charge.
   int node_columns = 3;
   //! Column of charge / discharge / energy of phase p at local step t: (t·phases + p)·3 + {0,1,2};
   //! then the node columns at steps·phases·3 + node_columns·t + {0, 1, 2 (, 3)}.
@@ -51,10 +51,11 @@ struct DispatchProblem {
   //! leave the problem in presolve) until ExpandMergedPhases gives each its share.
   std::vector<std::size_t> leader;  //!< per phase: the phase whose columns carry its group (itself if alone)
   std::vector<double> share;        //!< per phase: its part of its group's power and energy
-  //! Grid charging not allowed: per local step, the phase (a group's leader) whose second
-  //! charge column the standby column is at that step (one phase or group planned; its
-  //! charge column then holds the charge from PV alone), or −1 (several planned: the
-  //! standby column is in the step's PV-only row). Empty with grid charging allowed.
+  //! With a standby column (node_columns 4): per local step, the phase (a group's leader)
+  //! whose second charge column the standby column is at that step (one phase or group
+  //! planned; its charge column then holds the charge the node's rules allow), or −1
+  //! (several planned: the standby column relaxes the step's node and PV-only rows).
+  //! Empty without a standby column.
   std::vector<int> standby_charges;
   int Charge(std::int64_t t, std::size_t p) const { return static_cast<int>((t * static_cast<std::int64_t>(phases) + static_cast<std::int64_t>(p)) * 3); }
   int Discharge(std::int64_t t, std::size_t p) const { return Charge(t, p) + 1; }
@@ -108,7 +109,8 @@ void ExpandMergedPhases(const DispatchProblem& dp, Eigen::VectorXd* x);
 //! earlier: each step takes the values of the step `shift` later in `from` (the last step
 //! of `from` past its end), summed over each of `to`'s merged groups. Row duals move with
 //! their step when the step has the same rows; otherwise they start at zero. Reduced costs
-//! move like the columns when `solution` has them (else the start has none).
+//! move like the columns when `solution` has them (else the start has none). A standby
+//! column (node_columns 4) that only one of the two has starts at zero.
 opt::Solution ShiftSolution(const DispatchProblem& from, const opt::Solution& solution, const DispatchProblem& to,
                             std::int64_t shift);
 

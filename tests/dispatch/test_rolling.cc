@@ -481,6 +481,22 @@ BOOST_AUTO_TEST_CASE(shifted_solution_keeps_each_value_with_its_time_step) {
     BOOST_TEST_REQUIRE(w.y[to.step_rows[ts]] == s.y[from.step_rows[fs]]);
   }
   BOOST_TEST(to.step_rows.back() == to.problem.num_rows());
+  // Into a problem with a standby column (the load above the import limit at one step):
+  // the node's first three columns move as before, the standby starts at zero.
+  engine::Inputs squeezed = in;
+  squeezed.import_limit_mw[100] = 0.0;
+  const InputView view4{&squeezed.axis, &squeezed.pv_mw, &squeezed.load_mw, &squeezed.price_yuan_per_mwh,
+                        &squeezed.export_limit_mw, &squeezed.import_limit_mw};
+  const DispatchProblem to4 = BuildDispatchProblem(m.station, m.grid, view4, apart, 14, 192, e0);
+  BOOST_TEST_REQUIRE(from.node_columns == 3);
+  BOOST_TEST_REQUIRE(to4.node_columns == 4);
+  const opt::Solution w4 = ShiftSolution(from, s, to4, 4);
+  for (std::int64_t t = 0; t < to4.steps; ++t) {
+    const std::int64_t f = std::min<std::int64_t>(t + 4, from.steps - 1);
+    for (int k = 0; k < 3; ++k) BOOST_TEST_REQUIRE(w4.x[to4.Node(t, k)] == s.x[from.Node(f, k)]);
+    BOOST_TEST_REQUIRE(w4.x[to4.Node(t, 3)] == 0.0);
+    BOOST_TEST_REQUIRE(w4.x[to4.Energy(t, 1)] == s.x[from.Energy(f, 1)]);
+  }
   // Into a problem with the phases merged: each step's group total in the leader's columns.
   const DispatchProblem merged = BuildDispatchProblem(m.station, m.grid, view, {}, 14, 192, e0);
   BOOST_TEST_REQUIRE(merged.leader[1] == 0u);
