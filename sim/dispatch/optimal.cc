@@ -61,7 +61,20 @@ void Build(const storage::StationConfig& st, const grid::GridConfig& grid, const
     const double net_load = (*in.load_mw)[k] + aux_at(tk) - (*in.pv_mw)[k];
     standby_column = std::max((*in.import_limit_mw)[k], net_load) - net_load < standby_at(tk);
   }
-  dp.node_columns = standby_column ? 4 : 3;
+  // With a curtailment penalty: the overflow, PV beyond what the load and the export limit
+  // take, max(0, pv − load − aux − export limit), MW. Where it is positive, a charge that
+  // takes it saves the penalty (the absorb column, below).
+  const double penalty = cfg.curtailment_penalty_yuan_per_mwh;
+  auto overflow_at = [&](std::int64_t k, double aux) {
+    return std::max(0.0, (*in.pv_mw)[k] - (*in.load_mw)[k] - aux - (*in.export_limit_mw)[k]);
+  };
+  bool absorb_column = false;
+  for (std::int64_t lt = 0; penalty > 0.0 && !absorb_column && lt < count; ++lt) {
+    absorb_column = overflow_at(first + lt, aux_at(axis.TimeAt(first + lt))) > 0.0;
+  }
+  dp.standby_column = standby_column;
+  dp.absorb_column = absorb_column;
+  dp.node_columns = 3 + standby_column + absorb_column;
   const std::int64_t nv = count * static_cast<std::int64_t>(np) * 3 + dp.node_columns * count;
   opt::Problem& p = dp.problem;
   p.c.setZero(nv);
@@ -80,9 +93,9 @@ void Build(const storage::StationConfig& st, const grid::GridConfig& grid, const
   std::vector<double>& row_lo = dp.scratch_lo;
   std::vector<double>& row_hi = dp.scratch_hi;
   // Room for every entry (per step: each phase's SOC row 4 and cycles cap 1, the node 3 + 2
-  // per phase, export room and PV-only 1 per phase, the standby 2), written through a
+  // per phase, export room and PV-only 1 per phase, the standby 2, the absorb 1), written through a
   // pointer: push_back's growth check, never inlined, cost ~1.5 % of a rolling year.
-  const std::size_t room = static_cast<std::size_t>(count) * (5 + 9 * np);
+  const std::size_t room = static_cast<std::size_t>(count) * (6 + 9 * np);
   if (t.size() < room) t.resize(room);  // (kept at its size: only the first `used` are this build's)
   Eigen::Triplet<double>* tp = t.data();
   auto add = [&](int row, int col, double value) {
@@ -157,7 +170,7 @@ void Build(const storage::StationConfig& st, const grid::GridConfig& grid, const
     standby_cost = 2.0 * top + 1.0;
   }
   dp.step_rows.reserve(static_cast<std::size_t>(count) + 1);
-  dp.standby_charges.assign(standby_column ? static_cast<std::size_t>(count) : 0, -1);
+  dp.sole_phase.assign(standby_column || absorb_column ? static_cast<std::size_t>(count) : 0, -1);
   for (std::int64_t lt = 0; lt < count; ++lt) {
     dp.step_rows.push_back(static_cast<int>(row_lo.size()));
     const std::int64_t k = first + lt;
@@ -267,7 +280,7 @@ void Build(const storage::StationConfig& st, const grid::GridConfig& grid, const
       // value, per MWh), so the plan uses it only to stay feasible, as when the battery
       // rests at its minimum through a night without PV, or while the load takes the
       // whole import limit. It is exempt from the import limit and from the PV-only rule.
-      const int sb = dp.Node(lt, 3);
+      const int sb = dp.Standby(lt);
       name_var(sb, "standby_{}", k);
       const double standby = standby_at(tk);
       const double surplus = std::max(0.0, pv - load - aux);
@@ -285,7 +298,7 @@ void Build(const storage::StationConfig& st, const grid::GridConfig& grid, const
         p.x_hi[sb] = std::min(standby, sole_power - p.x_hi[c]);
         p.c[sb] = p.c[c] + standby_cost * dt;
         add(sole_soc_row, sb, -st.eta_charge * dt);
-        dp.standby_charges[static_cast<std::size_t>(lt)] = sole;
+        dp.sole_phase[static_cast<std::size_t>(lt)] = sole;
       } else {
         // Several planned: s relaxes the node row's import limit (Σc − Σd ≤ import room + s)
         // and the PV-only row, Σc − s ≤ surplus.
@@ -299,6 +312,29 @@ void Build(const storage::StationConfig& st, const grid::GridConfig& grid, const
           }
           add(row, sb, -1.0);
         }
+      }
+    }
+    if (penalty > 0.0 && sole >= 0) {
+      // With a curtailment penalty and one phase or group planned, curtailment leaves the
+      // node row too. The least curtailment at this step is max(0, overflow − c) (a
+      // discharge beside an overflow is held at 0 by the export-room bound), so its penalty
+      // is penalty·overflow − penalty·min(c, overflow): the curtailment column becomes the
+      // overflow, fixed, at the penalty, and the charge up to the overflow moves to the
+      // absorb column, a charge column of the phase in its SOC row (not the node row: it
+      // takes PV that would be curtailed, not export) at the charge's price less the
+      // penalty. Being cheaper it fills first: the same problem, with a zero-cost node row
+      // that leaves in presolve. (Without overflow the curtailment is fixed at 0.)
+      const double overflow = overflow_at(k, aux);
+      p.x_lo[curt] = p.x_hi[curt] = overflow;
+      name_var(curt, overflow > 0.0 ? "overflow_{}" : "curtail_{}", k);
+      dp.sole_phase[static_cast<std::size_t>(lt)] = sole;
+      if (overflow > 0.0) {
+        const int c = dp.Charge(lt, static_cast<std::size_t>(sole)), ab = dp.Absorb(lt);
+        name_var(ab, "absorb_{}", k);
+        p.x_hi[ab] = std::min(p.x_hi[c], overflow);
+        p.x_hi[c] -= p.x_hi[ab];
+        p.c[ab] = p.c[c] - penalty * dt;
+        add(sole_soc_row, ab, -st.eta_charge * dt);
       }
     }
   }
@@ -410,7 +446,9 @@ opt::Solution ShiftSolution(const DispatchProblem& from, const opt::Solution& s,
         if (with_z) w.z[to.Charge(t, p) + k] = s.z[from.Charge(f, p) + k];
       }
     }
-    for (int k = 0; k < std::min(to.node_columns, from.node_columns); ++k) copy(to.Node(t, k), from.Node(f, k));
+    for (int k = 0; k < 3; ++k) copy(to.Node(t, k), from.Node(f, k));
+    if (to.standby_column && from.standby_column) copy(to.Standby(t), from.Standby(f));
+    if (to.absorb_column && from.absorb_column) copy(to.Absorb(t), from.Absorb(f));
     const auto ts = static_cast<std::size_t>(t), fs = static_cast<std::size_t>(f);
     const int rows = to.step_rows[ts + 1] - to.step_rows[ts];
     if (rows != from.step_rows[fs + 1] - from.step_rows[fs]) continue;

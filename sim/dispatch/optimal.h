@@ -41,35 +41,40 @@ struct DispatchProblem {
   std::int64_t first_step = 0, steps = 0;
   std::size_t phases = 0;
   std::vector<int> step_rows;  //!< rows of local step t: [step_rows[t], step_rows[t + 1])
-  //! Node columns per step: curtailment, export, import, and (without grid charging, or
-  //! where a load above the import limit could keep it out) the standby charge.
+  //! Node columns per step: curtailment, export, import, then the standby charge (without
+  //! grid charging, or where a load above the import limit could keep it out) and the
+  //! charge absorbing overflow (with a curtailment penalty, where PV exceeds what the load
+  //! and the export limit take), each where the problem has it.
   int node_columns = 3;
+  bool standby_column = false, absorb_column = false;
   //! Column of charge / discharge / energy of phase p at local step t: (t·phases + p)·3 + {0,1,2};
-  //! then the node columns at steps·phases·3 + node_columns·t + {0, 1, 2 (, 3)}.
+  //! then the node columns at steps·phases·3 + node_columns·t + {0, 1, 2 (, standby) (, absorb)}.
   //! Merged phases (OptimalConfig::merge_identical_phases): the columns of phase leader[p]
   //! carry the whole group's power and energy, the other members' stay fixed at 0 (and
   //! leave the problem in presolve) until ExpandMergedPhases gives each its share.
   std::vector<std::size_t> leader;  //!< per phase: the phase whose columns carry its group (itself if alone)
   std::vector<double> share;        //!< per phase: its part of its group's power and energy
-  //! With a standby column (node_columns 4): per local step, the phase (a group's leader)
-  //! whose second charge column the standby column is at that step (one phase or group
-  //! planned; its charge column then holds the charge the node's rules allow), or −1
-  //! (several planned: the standby column relaxes the step's node and PV-only rows).
-  //! Empty without a standby column.
-  std::vector<int> standby_charges;
+  //! With a standby or absorb column: per local step, the one phase (a group's leader)
+  //! planned, whose charge those columns add to (its charge column then holds the charge
+  //! the node's rules allow), or −1 with several (the standby column then relaxes the
+  //! step's node and PV-only rows; the absorb column is 0). Empty without either column.
+  std::vector<int> sole_phase;
   int Charge(std::int64_t t, std::size_t p) const { return static_cast<int>((t * static_cast<std::int64_t>(phases) + static_cast<std::int64_t>(p)) * 3); }
   int Discharge(std::int64_t t, std::size_t p) const { return Charge(t, p) + 1; }
   int Energy(std::int64_t t, std::size_t p) const { return Charge(t, p) + 2; }
   int Node(std::int64_t t, int which) const {
     return static_cast<int>(steps * static_cast<std::int64_t>(phases) * 3 + node_columns * t + which);
   }
+  int Standby(std::int64_t t) const { return Node(t, 3); }                        //!< with standby_column
+  int Absorb(std::int64_t t) const { return Node(t, standby_column ? 4 : 3); }  //!< with absorb_column
   //! The charge planned for phase p at local step t, MW, in a solution x (after
-  //! ExpandMergedPhases): its charge column, and its share of the standby column where that
-  //! charges its group (standby_charges).
+  //! ExpandMergedPhases): its charge column, and its share of the standby and absorb
+  //! columns where they charge its group (sole_phase).
   double ChargeMw(const Eigen::VectorXd& x, std::int64_t t, std::size_t p) const {
     double c = x[Charge(t, p)];
-    if (!standby_charges.empty() && standby_charges[static_cast<std::size_t>(t)] == static_cast<int>(leader[p])) {
-      c += share[p] * x[Node(t, 3)];
+    if (!sole_phase.empty() && sole_phase[static_cast<std::size_t>(t)] == static_cast<int>(leader[p])) {
+      if (standby_column) c += share[p] * x[Standby(t)];
+      if (absorb_column) c += share[p] * x[Absorb(t)];
     }
     return c;
   }
@@ -109,8 +114,8 @@ void ExpandMergedPhases(const DispatchProblem& dp, Eigen::VectorXd* x);
 //! earlier: each step takes the values of the step `shift` later in `from` (the last step
 //! of `from` past its end), summed over each of `to`'s merged groups. Row duals move with
 //! their step when the step has the same rows; otherwise they start at zero. Reduced costs
-//! move like the columns when `solution` has them (else the start has none). A standby
-//! column (node_columns 4) that only one of the two has starts at zero.
+//! move like the columns when `solution` has them (else the start has none). A standby or
+//! absorb column that only one of the two has starts at zero.
 opt::Solution ShiftSolution(const DispatchProblem& from, const opt::Solution& solution, const DispatchProblem& to,
                             std::int64_t shift);
 

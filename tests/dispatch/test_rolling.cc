@@ -489,12 +489,12 @@ BOOST_AUTO_TEST_CASE(shifted_solution_keeps_each_value_with_its_time_step) {
                         &squeezed.export_limit_mw, &squeezed.import_limit_mw};
   const DispatchProblem to4 = BuildDispatchProblem(m.station, m.grid, view4, apart, 14, 192, e0);
   BOOST_TEST_REQUIRE(from.node_columns == 3);
-  BOOST_TEST_REQUIRE(to4.node_columns == 4);
+  BOOST_TEST_REQUIRE(to4.standby_column);
   const opt::Solution w4 = ShiftSolution(from, s, to4, 4);
   for (std::int64_t t = 0; t < to4.steps; ++t) {
     const std::int64_t f = std::min<std::int64_t>(t + 4, from.steps - 1);
     for (int k = 0; k < 3; ++k) BOOST_TEST_REQUIRE(w4.x[to4.Node(t, k)] == s.x[from.Node(f, k)]);
-    BOOST_TEST_REQUIRE(w4.x[to4.Node(t, 3)] == 0.0);
+    BOOST_TEST_REQUIRE(w4.x[to4.Standby(t)] == 0.0);
     BOOST_TEST_REQUIRE(w4.x[to4.Energy(t, 1)] == s.x[from.Energy(f, 1)]);
   }
   // Into a problem with the phases merged: each step's group total in the leader's columns.
