@@ -314,6 +314,7 @@ void Build(const storage::StationConfig& st, const grid::GridConfig& grid, const
         }
       }
     }
+    if (absorb_column) name_var(dp.Absorb(lt), "absorb_{}", k);
     if (penalty > 0.0 && sole >= 0) {
       // With a curtailment penalty and one phase or group planned, curtailment leaves the
       // node row too. The least curtailment at this step is max(0, overflow − c) (a
@@ -330,7 +331,6 @@ void Build(const storage::StationConfig& st, const grid::GridConfig& grid, const
       dp.sole_phase[static_cast<std::size_t>(lt)] = sole;
       if (overflow > 0.0) {
         const int c = dp.Charge(lt, static_cast<std::size_t>(sole)), ab = dp.Absorb(lt);
-        name_var(ab, "absorb_{}", k);
         p.x_hi[ab] = std::min(p.x_hi[c], overflow);
         p.x_hi[c] -= p.x_hi[ab];
         p.c[ab] = p.c[c] - penalty * dt;
