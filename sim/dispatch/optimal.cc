@@ -55,22 +55,20 @@ void Build(const storage::StationConfig& st, const grid::GridConfig& grid, const
   // otherwise keep it out: without grid charging, or at a step whose import limit leaves
   // less room to charge than the standby (a load above the limit). Elsewhere the charge
   // columns carry it like any charge.
-  bool standby_column = !grid.allow_grid_charging;
-  for (std::int64_t lt = 0; !standby_column && lt < count; ++lt) {
-    const std::int64_t k = first + lt, tk = axis.TimeAt(k);
-    const double net_load = (*in.load_mw)[k] + aux_at(tk) - (*in.pv_mw)[k];
-    standby_column = std::max((*in.import_limit_mw)[k], net_load) - net_load < standby_at(tk);
-  }
   // With a curtailment penalty: the overflow, PV beyond what the load and the export limit
   // take, max(0, pv − load − aux − export limit), MW. Where it is positive, a charge that
-  // takes it saves the penalty (the absorb column, below).
+  // takes it saves the penalty (the absorb column, below). One pass finds whether either
+  // column is needed, stopping once both are known.
   const double penalty = cfg.curtailment_penalty_yuan_per_mwh;
   auto overflow_at = [&](std::int64_t k, double aux) {
     return std::max(0.0, (*in.pv_mw)[k] - (*in.load_mw)[k] - aux - (*in.export_limit_mw)[k]);
   };
-  bool absorb_column = false;
-  for (std::int64_t lt = 0; penalty > 0.0 && !absorb_column && lt < count; ++lt) {
-    absorb_column = overflow_at(first + lt, aux_at(axis.TimeAt(first + lt))) > 0.0;
+  bool standby_column = !grid.allow_grid_charging, absorb_column = false;
+  for (std::int64_t lt = 0; lt < count && !(standby_column && (absorb_column || penalty <= 0.0)); ++lt) {
+    const std::int64_t k = first + lt, tk = axis.TimeAt(k);
+    const double aux = aux_at(tk), net_load = (*in.load_mw)[k] + aux - (*in.pv_mw)[k];
+    standby_column = standby_column || std::max((*in.import_limit_mw)[k], net_load) - net_load < standby_at(tk);
+    absorb_column = absorb_column || (penalty > 0.0 && overflow_at(k, aux) > 0.0);
   }
   dp.standby_column = standby_column;
   dp.absorb_column = absorb_column;
